@@ -1,0 +1,200 @@
+package otelx
+
+import (
+	"go.opentelemetry.io/otel/attribute"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+
+	"github.com/azauthtrace/azauthtrace"
+)
+
+// Namespace is the prefix of every attribute key this module owns.
+const Namespace = "azauth."
+
+// Semantic-convention keys this module sets.
+const (
+	// ErrorTypeKey is error.type: the failure class on failed spans.
+	ErrorTypeKey = semconv.ErrorTypeKey
+	// HTTPStatusCodeKey is http.response.status_code.
+	HTTPStatusCodeKey = semconv.HTTPResponseStatusCodeKey
+	// HTTPMethodKey is http.request.method.
+	HTTPMethodKey = semconv.HTTPRequestMethodKey
+	// ServerAddressKey is server.address: the host that answered.
+	ServerAddressKey = semconv.ServerAddressKey
+	// URLFullKey is url.full, sanitized: no query string but api-version.
+	URLFullKey = semconv.URLFullKey
+	// ServiceRequestIDKey is azure.service.request.id: the service's
+	// request ID (x-ms-request-id and its equivalents, Entra ID's
+	// trace_id).
+	ServiceRequestIDKey = semconv.AzureServiceRequestIDKey
+)
+
+// Keys of the failure diagnosis, set on spans of failed token requests and
+// of failed service calls.
+const (
+	// ClassKey is the failure class: authentication, permission,
+	// configuration, credential_unavailable, transient, token_rejected or
+	// claims_challenge.
+	ClassKey = attribute.Key(Namespace + "class")
+	// AADSTSKey is the Entra ID AADSTS code, as an int.
+	AADSTSKey = attribute.Key(Namespace + "aadsts")
+	// ErrorCodeKey is the service error code or the OAuth error value.
+	ErrorCodeKey = attribute.Key(Namespace + "error_code")
+	// CorrelationIDKey is the correlation ID to give to support.
+	CorrelationIDKey = attribute.Key(Namespace + "correlation_id")
+	// SourceKey is who produced the failure: identity_provider,
+	// managed_identity, service or credential.
+	SourceKey = attribute.Key(Namespace + "source")
+	// ServiceKey names the service that answered ("Azure Resource
+	// Manager", "Microsoft Entra ID", "IMDS", ...).
+	ServiceKey = attribute.Key(Namespace + "service")
+	// DescriptionKey is a short sanitized description of the failure.
+	DescriptionKey = attribute.Key(Namespace + "description")
+	// MitigationKey is what to do about the failure.
+	MitigationKey = attribute.Key(Namespace + "mitigation")
+	// TroubleshootingURLKey links to the troubleshooting guide.
+	TroubleshootingURLKey = attribute.Key(Namespace + "troubleshooting_url")
+	// RetryableKey reports whether a retry may succeed.
+	RetryableKey = attribute.Key(Namespace + "retryable")
+	// TimestampKey is Entra ID's timestamp of the failure.
+	TimestampKey = attribute.Key(Namespace + "timestamp")
+	// ErrorURIKey is Entra ID's error_uri.
+	ErrorURIKey = attribute.Key(Namespace + "error_uri")
+
+	// ChallengeErrorKey is the WWW-Authenticate challenge's error.
+	ChallengeErrorKey = attribute.Key(Namespace + "challenge.error")
+	// ChallengeClaimsKey reports whether the challenge carried claims (the
+	// claims themselves are never recorded).
+	ChallengeClaimsKey = attribute.Key(Namespace + "challenge.claims_present")
+	// ChallengeAuthorizationURIKey is the challenge's authorization URI.
+	ChallengeAuthorizationURIKey = attribute.Key(Namespace + "challenge.authorization_uri")
+	// ChallengeResourceKey is the resource the challenge names.
+	ChallengeResourceKey = attribute.Key(Namespace + "challenge.resource")
+
+	// DeniedActionKey is the action the service denied.
+	DeniedActionKey = attribute.Key(Namespace + "denied.action")
+	// DeniedScopeKey is the scope on which it denied the action.
+	DeniedScopeKey = attribute.Key(Namespace + "denied.scope")
+)
+
+// Keys of the principal a service denied.
+const (
+	// PrincipalObjectIDKey is the principal's object ID (oid).
+	PrincipalObjectIDKey = attribute.Key(Namespace + "principal.object_id")
+	// PrincipalTenantIDKey is the principal's tenant (tid).
+	PrincipalTenantIDKey = attribute.Key(Namespace + "principal.tenant_id")
+	// PrincipalAppIDKey is the application the token was issued to (appid
+	// or azp).
+	PrincipalAppIDKey = attribute.Key(Namespace + "principal.app_id")
+	// PrincipalTypeKey is the identity type (idtyp: app, user).
+	PrincipalTypeKey = attribute.Key(Namespace + "principal.type")
+	// PrincipalManagedIdentityKey is a managed identity's resource ID
+	// (xms_mirid).
+	PrincipalManagedIdentityKey = attribute.Key(Namespace + "principal.managed_identity_id")
+	// PrincipalNameKey is the principal's name or user principal name:
+	// personal data, recorded only when an option turns it on.
+	PrincipalNameKey = attribute.Key(Namespace + "principal.name")
+)
+
+// Keys of a token request.
+const (
+	// CredentialTypeKey is the credential type, such as
+	// ClientSecretCredential.
+	CredentialTypeKey = attribute.Key(Namespace + "credential.type")
+	// TokenScopesKey lists the requested scopes, space-separated.
+	TokenScopesKey = attribute.Key(Namespace + "token.scopes")
+	// TokenTenantIDKey is the tenant the request names.
+	TokenTenantIDKey = attribute.Key(Namespace + "token.tenant_id")
+	// TokenCAEKey reports whether Continuous Access Evaluation was enabled.
+	TokenCAEKey = attribute.Key(Namespace + "token.cae")
+	// TokenClaimsKey reports whether claims were passed (the claims
+	// themselves are never recorded).
+	TokenClaimsKey = attribute.Key(Namespace + "token.claims_present")
+	// TokenExpiresOnKey is the token's expiry, RFC 3339.
+	TokenExpiresOnKey = attribute.Key(Namespace + "token.expires_on")
+	// TokenRefreshOnKey is when the token should be refreshed, RFC 3339.
+	TokenRefreshOnKey = attribute.Key(Namespace + "token.refresh_on")
+)
+
+// Span events.
+const (
+	// ChainAttemptEvent is the name of the span event recorded for each
+	// source a DefaultAzureCredential or ChainedTokenCredential tried. It
+	// carries CredentialTypeKey, ClassKey, DescriptionKey and, when known,
+	// AADSTSKey and ErrorCodeKey.
+	ChainAttemptEvent = Namespace + "chain.attempt"
+)
+
+// FailureAttributes returns the attributes that describe f: its class,
+// codes, identifiers, the denied principal, action and scope, the
+// challenge, and what to do. Empty fields are left out. It never returns
+// PrincipalNameKey; see [PrincipalName].
+func FailureAttributes(f azauthtrace.Failure) []attribute.KeyValue {
+	return AppendFailureAttributes(make([]attribute.KeyValue, 0, 24), f)
+}
+
+// AppendFailureAttributes appends the attributes of [FailureAttributes] to
+// attrs and returns the extended slice.
+func AppendFailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure) []attribute.KeyValue {
+	str := func(k attribute.Key, v string) {
+		if v != "" {
+			attrs = append(attrs, k.String(v))
+		}
+	}
+	attrs = append(attrs, ClassKey.String(string(f.Class)), ErrorTypeKey.String(string(f.Class)))
+	if f.AADSTS != 0 {
+		attrs = append(attrs, AADSTSKey.Int(f.AADSTS))
+	}
+	if f.StatusCode != 0 {
+		attrs = append(attrs, HTTPStatusCodeKey.Int(f.StatusCode))
+	}
+	str(ErrorCodeKey, f.ErrorCode)
+	str(CorrelationIDKey, f.CorrelationID)
+	str(ServiceRequestIDKey, f.RequestID)
+	str(SourceKey, string(f.Source))
+	str(ServiceKey, f.Service)
+	str(DescriptionKey, f.Description)
+	str(MitigationKey, f.Mitigation)
+	str(TroubleshootingURLKey, f.TroubleshootingURL)
+	attrs = append(attrs, RetryableKey.Bool(f.Retryable))
+	str(TimestampKey, f.Timestamp)
+	str(ErrorURIKey, f.ErrorURI)
+	if f.Challenge.Scheme != "" {
+		str(ChallengeErrorKey, f.Challenge.Error)
+		attrs = append(attrs, ChallengeClaimsKey.Bool(f.Challenge.ClaimsPresent))
+		str(ChallengeAuthorizationURIKey, f.Challenge.AuthorizationURI)
+		str(ChallengeResourceKey, f.Challenge.Resource)
+	}
+	str(PrincipalObjectIDKey, f.PrincipalID)
+	str(DeniedActionKey, f.Action)
+	str(DeniedScopeKey, f.Scope)
+	return attrs
+}
+
+// PrincipalName returns the attribute for the principal name the service
+// named in f, which may be a user principal name. Callers record it only
+// when their user turned that on.
+func PrincipalName(f azauthtrace.Failure) (attribute.KeyValue, bool) {
+	if f.PrincipalName == "" {
+		return attribute.KeyValue{}, false
+	}
+	return PrincipalNameKey.String(f.PrincipalName), true
+}
+
+// Metric instruments and their attribute keys. Metric attributes are low
+// cardinality: no IDs, scopes or tenants.
+const (
+	// TokenRequestsMetric counts token requests, by CredentialTypeKey and
+	// OutcomeKey.
+	TokenRequestsMetric = "azauth.token.requests"
+	// TokenDurationMetric is the histogram of GetToken durations, in
+	// seconds, by CredentialTypeKey and OutcomeKey.
+	TokenDurationMetric = "azauth.token.duration"
+	// FailuresMetric counts auth failures of service calls, by ClassKey,
+	// HTTPStatusCodeKey and ServerAddressKey.
+	FailuresMetric = "azauth.failures"
+
+	// OutcomeKey is "success" or the failure class.
+	OutcomeKey = attribute.Key(Namespace + "outcome")
+	// OutcomeSuccess is the OutcomeKey value of a successful request.
+	OutcomeSuccess = "success"
+)
