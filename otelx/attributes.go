@@ -1,6 +1,8 @@
 package otelx
 
 import (
+	"strconv"
+
 	"go.opentelemetry.io/otel/attribute"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 
@@ -12,7 +14,8 @@ const Namespace = "azauth."
 
 // Semantic-convention keys this module sets.
 const (
-	// ErrorTypeKey is error.type: the failure class on failed spans.
+	// ErrorTypeKey is error.type: the error's type name for a failed token
+	// request, the status code for a failed HTTP response.
 	ErrorTypeKey = semconv.ErrorTypeKey
 	// HTTPStatusCodeKey is http.response.status_code.
 	HTTPStatusCodeKey = semconv.HTTPResponseStatusCodeKey
@@ -124,6 +127,17 @@ const (
 	ChainAttemptEvent = Namespace + "chain.attempt"
 )
 
+// ErrorType returns the error.type attribute for err, following the
+// semantic conventions: the error's type name, such as
+// "*azidentity.AuthenticationFailedError".
+func ErrorType(err error) attribute.KeyValue { return semconv.ErrorType(err) }
+
+// HTTPErrorType returns the error.type attribute for a failed HTTP response:
+// its status code, as the HTTP semantic conventions recommend.
+func HTTPErrorType(status int) attribute.KeyValue {
+	return ErrorTypeKey.String(strconv.Itoa(status))
+}
+
 // FailureAttributes returns the attributes that describe f: its class,
 // codes, identifiers, the denied principal, action and scope, the
 // challenge, and what to do. Empty fields are left out. It never returns
@@ -140,7 +154,7 @@ func AppendFailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure) 
 			attrs = append(attrs, k.String(v))
 		}
 	}
-	attrs = append(attrs, ClassKey.String(string(f.Class)), ErrorTypeKey.String(string(f.Class)))
+	attrs = append(attrs, ClassKey.String(string(f.Class)))
 	if f.AADSTS != 0 {
 		attrs = append(attrs, AADSTSKey.Int(f.AADSTS))
 	}
