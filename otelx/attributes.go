@@ -72,6 +72,11 @@ const (
 	ChallengeAuthorizationURIKey = attribute.Key(Namespace + "challenge.authorization_uri")
 	// ChallengeResourceKey is the resource the challenge names.
 	ChallengeResourceKey = attribute.Key(Namespace + "challenge.resource")
+	// ChallengeRetryKey is true on the span or event of a request sent
+	// again after a claims challenge, with a token requested for those
+	// claims; its http.response.status_code says whether the service
+	// accepted the new token.
+	ChallengeRetryKey = attribute.Key(Namespace + "challenge.retry")
 
 	// DeniedActionKey is the action the service denied.
 	DeniedActionKey = attribute.Key(Namespace + "denied.action")
@@ -125,6 +130,16 @@ const (
 	// carries CredentialTypeKey, ClassKey, DescriptionKey and, when known,
 	// AADSTSKey and ErrorCodeKey.
 	ChainAttemptEvent = Namespace + "chain.attempt"
+	// FailureEvent is the name of the span event recorded for a failed
+	// service call on the span that encloses it, when another span (the
+	// SDK's own HTTP span) already describes the HTTP request. It carries
+	// the failure's attributes and the request's method, URL and status.
+	FailureEvent = Namespace + "failure"
+	// ChallengeRetryEvent is the name of the span event recorded, on the
+	// same span as FailureEvent, for a request sent again after a claims
+	// challenge that did not fail again. It carries ChallengeRetryKey and
+	// the request's method, URL and status.
+	ChallengeRetryEvent = Namespace + "challenge_retry"
 )
 
 // ErrorType returns the error.type attribute for err, following the
