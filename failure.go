@@ -165,6 +165,12 @@ type Challenge struct {
 	// ClaimsPresent reports whether the challenge carried a claims
 	// parameter.
 	ClaimsPresent bool
+	// ClaimsReason names what the claims ask for, read from their names
+	// only: "token_revoked" (nbf: the session was revoked, CAE),
+	// "network_location" (xms_rp_ipaddr: an IP or location policy), or
+	// "authentication_context" (acrs: a Conditional Access step-up).
+	// Empty when unknown.
+	ClaimsReason string
 	// AuthorizationURI is the authorization_uri (or authorization)
 	// parameter: the Entra ID authority to get a token from.
 	AuthorizationURI string

@@ -1,0 +1,193 @@
+package azauthtrace
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strings"
+)
+
+// ParseChallenge summarises the WWW-Authenticate challenges of h. With
+// several challenges (in one header value or in several), it returns the
+// one a Bearer token client acts on: a Bearer challenge carrying claims or
+// an error, else the first Bearer challenge, else the first challenge. It
+// understands quoted and unquoted parameters, separated by commas or
+// spaces. The claims value is never kept: only whether it was present.
+func ParseChallenge(h http.Header) Challenge {
+	values := h.Values("Www-Authenticate")
+	if len(values) == 0 {
+		return Challenge{}
+	}
+	var best Challenge
+	bestRank := -1
+	for _, v := range values {
+		parseChallenges(v, func(c Challenge) {
+			if r := challengeRank(c); r > bestRank {
+				best, bestRank = c, r
+			}
+		})
+	}
+	return best
+}
+
+func challengeRank(c Challenge) int {
+	r := 0
+	if strings.EqualFold(c.Scheme, "Bearer") {
+		r = 2
+		if c.ClaimsPresent || c.Error != "" {
+			r = 3
+		}
+	}
+	return r
+}
+
+// maxChallenges bounds the work on a hostile header.
+const maxChallenges = 16
+
+// parseChallenges calls yield for each challenge in the header value v.
+func parseChallenges(v string, yield func(Challenge)) {
+	var cur Challenge
+	open := false
+	n := 0
+	i := 0
+	for i < len(v) && n < maxChallenges {
+		for i < len(v) && (v[i] == ' ' || v[i] == ',' || v[i] == '\t') {
+			i++
+		}
+		if i >= len(v) {
+			break
+		}
+		start := i
+		for i < len(v) && v[i] != ' ' && v[i] != '=' && v[i] != ',' && v[i] != '\t' {
+			i++
+		}
+		tok := v[start:i]
+		j := i
+		for j < len(v) && (v[j] == ' ' || v[j] == '\t') {
+			j++
+		}
+		if j < len(v) && v[j] == '=' && tok != "" {
+			// A parameter: tok=value or tok="value".
+			i = j + 1
+			for i < len(v) && (v[i] == ' ' || v[i] == '\t') {
+				i++
+			}
+			var val string
+			if i < len(v) && v[i] == '"' {
+				val, i = quotedString(v, i)
+			} else {
+				s := i
+				for i < len(v) && v[i] != ',' && v[i] != ' ' && v[i] != '\t' {
+					i++
+				}
+				val = v[s:i]
+			}
+			if open {
+				setChallengeParam(&cur, tok, val)
+			}
+			continue
+		}
+		if tok == "" {
+			i++
+			continue
+		}
+		// A new challenge's scheme (or a token68, which belongs to the
+		// current one: "Negotiate abc==" has none of our parameters).
+		if open && strings.HasSuffix(tok, "=") {
+			continue
+		}
+		if open {
+			yield(cur)
+			n++
+		}
+		cur = Challenge{Scheme: tok}
+		open = true
+	}
+	if open && n < maxChallenges {
+		yield(cur)
+	}
+}
+
+// quotedString reads a quoted-string starting at v[i] == '"' and returns its
+// value and the index after it.
+func quotedString(v string, i int) (string, int) {
+	i++
+	start := i
+	var b []byte
+	for i < len(v) {
+		switch v[i] {
+		case '\\':
+			if b == nil {
+				b = append(make([]byte, 0, len(v)-start), v[start:i]...)
+			}
+			if i+1 < len(v) {
+				b = append(b, v[i+1])
+			}
+			i += 2
+			continue
+		case '"':
+			if b != nil {
+				return string(b), i + 1
+			}
+			return v[start:i], i + 1
+		}
+		if b != nil {
+			b = append(b, v[i])
+		}
+		i++
+	}
+	if b != nil {
+		return string(b), i
+	}
+	return v[start:], i
+}
+
+func setChallengeParam(c *Challenge, name, val string) {
+	switch strings.ToLower(name) {
+	case "error":
+		c.Error = val
+	case "error_description":
+		c.Description = sanitize(val)
+	case "claims":
+		if val != "" {
+			c.ClaimsPresent = true
+			c.ClaimsReason = claimsReason(val)
+		}
+	case "authorization_uri", "authorization":
+		c.AuthorizationURI = val
+	case "resource", "resource_id":
+		c.Resource = val
+	}
+}
+
+// claimsReason reads which claims a challenge asks for and names the reason
+// for it: a revoked session, a network location policy, or an
+// authentication context (step-up). The claims value itself is discarded.
+func claimsReason(claims string) string {
+	raw := decodeBase64Loose(claims)
+	if raw == nil {
+		raw = []byte(claims) // some services send the JSON itself
+	}
+	s := string(raw)
+	switch {
+	case strings.Contains(s, `"acrs"`):
+		return "authentication_context"
+	case strings.Contains(s, `"xms_rp_ipaddr"`):
+		return "network_location"
+	case strings.Contains(s, `"nbf"`):
+		return "token_revoked"
+	default:
+		return ""
+	}
+}
+
+// decodeBase64Loose decodes standard or URL base64, padded or not, and
+// returns nil when s is neither.
+func decodeBase64Loose(s string) []byte {
+	s = strings.TrimRight(s, "=")
+	for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return b
+		}
+	}
+	return nil
+}

@@ -1,0 +1,160 @@
+package azauthtrace_test
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/azauthtrace/azauthtrace"
+	"github.com/azauthtrace/azauthtrace/internal/corpus"
+)
+
+// corpusDir is where the shared corpus lives beside a checkout; set
+// AZAUTHTRACE_CORPUS to test against another directory of cases.
+func corpusDir() string {
+	if d := os.Getenv("AZAUTHTRACE_CORPUS"); d != "" {
+		return d
+	}
+	return filepath.Join("..", "shared", "corpus")
+}
+
+// corpusCases returns the embedded cases, replaced or extended by the
+// cases of corpusDir when it exists.
+func corpusCases(t testing.TB) []corpus.Case {
+	t.Helper()
+	cases := corpus.All()
+	dir := corpusDir()
+	if _, err := os.Stat(dir); err != nil {
+		t.Logf("no corpus directory at %s: testing the %d embedded cases", dir, len(cases))
+		return cases
+	}
+	ext, err := corpus.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	index := map[string]int{}
+	for i, c := range cases {
+		index[c.Name] = i
+	}
+	for _, c := range ext {
+		if i, ok := index[c.Name]; ok {
+			cases[i] = c
+			continue
+		}
+		cases = append(cases, c)
+	}
+	t.Logf("%d cases (%d from %s)", len(cases), len(ext), dir)
+	return cases
+}
+
+type want struct {
+	class                  string
+	aadsts                 int
+	code, corr, reqID      string
+	checkCode, checkAADSTS bool
+}
+
+func wantOf(e corpus.Expected) want {
+	w := want{class: e.Class, checkCode: true, checkAADSTS: true}
+	if e.AADSTSCode != nil {
+		w.aadsts = *e.AADSTSCode
+	}
+	if e.ErrorCode != nil {
+		w.code = *e.ErrorCode
+	}
+	if e.CorrelationID != nil {
+		w.corr = *e.CorrelationID
+	}
+	if e.RequestID != nil {
+		w.reqID = *e.RequestID
+	}
+	return w
+}
+
+func check(t *testing.T, view string, f azauthtrace.Failure, ok bool, w want) {
+	t.Helper()
+	if !ok {
+		t.Errorf("%s: not recognised as an auth failure", view)
+		return
+	}
+	if string(f.Class) != w.class {
+		t.Errorf("%s: class = %q, want %q (%s)", view, f.Class, w.class, f.Description)
+	}
+	if w.checkAADSTS && f.AADSTS != w.aadsts {
+		t.Errorf("%s: AADSTS = %d, want %d", view, f.AADSTS, w.aadsts)
+	}
+	if w.checkCode && f.ErrorCode != w.code {
+		t.Errorf("%s: ErrorCode = %q, want %q", view, f.ErrorCode, w.code)
+	}
+	if f.CorrelationID != w.corr {
+		t.Errorf("%s: CorrelationID = %q, want %q", view, f.CorrelationID, w.corr)
+	}
+	if f.RequestID != w.reqID {
+		t.Errorf("%s: RequestID = %q, want %q", view, f.RequestID, w.reqID)
+	}
+	if f.Mitigation == "" || f.TroubleshootingURL == "" {
+		t.Errorf("%s: no mitigation or troubleshooting link: %+v", view, f)
+	}
+}
+
+// inText returns v when the text carries it, else "".
+func inText(text, v string) string {
+	if v != "" && strings.Contains(text, v) {
+		return v
+	}
+	return ""
+}
+
+// TestCorpus classifies every corpus case the way a program meets it: the
+// HTTP response when the case has one, else the error text; then the
+// case's other views (the error text beside a response, azidentity's own
+// error for the response), which must agree.
+func TestCorpus(t *testing.T) {
+	cases := corpusCases(t)
+	byErrorText := map[string]corpus.Expected{}
+	for _, c := range cases {
+		if c.ErrorText != "" {
+			byErrorText[c.ErrorText] = c.Expected
+		}
+	}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			w := wantOf(c.Expected)
+			if resp := c.Response(); resp != nil {
+				f, ok := azauthtrace.FromResponse(resp)
+				check(t, "FromResponse", f, ok, w)
+				got, err := io.ReadAll(resp.Body)
+				if err != nil || string(got) != c.Body {
+					t.Errorf("body after FromResponse = %q, %v; want the original %q", got, err, c.Body)
+				}
+			} else {
+				f, ok := azauthtrace.FromError(errors.New(c.ErrorText))
+				check(t, "FromError(error_text)", f, ok, w)
+			}
+			if c.Response() != nil && c.ErrorText != "" {
+				// The same failure as a program's error text, which
+				// carries no response headers: expect the codes and IDs
+				// that the text itself carries.
+				f, ok := azauthtrace.FromError(errors.New(c.ErrorText))
+				tw := w
+				tw.code = inText(c.ErrorText, w.code)
+				tw.corr = inText(c.ErrorText, w.corr)
+				tw.reqID = inText(c.ErrorText, w.reqID)
+				check(t, "FromError(error_text)", f, ok, tw)
+			}
+			if c.AzidentityError != "" {
+				aw := w
+				if e, ok := byErrorText[c.AzidentityError]; ok {
+					// Another case describes azidentity's view of this
+					// response.
+					aw = wantOf(e)
+				}
+				f, ok := azauthtrace.FromError(errors.New(c.AzidentityError))
+				check(t, "FromError(azidentity_error)", f, ok, aw)
+			}
+		})
+	}
+}

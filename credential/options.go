@@ -1,0 +1,45 @@
+package credential
+
+import (
+	"slices"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Options configures a [Credential]. Pass nil to [New] to accept the default
+// values.
+type Options struct {
+	// TracerProvider provides the tracer of the GetToken spans. The default,
+	// nil, means the global provider, otel.GetTracerProvider().
+	TracerProvider trace.TracerProvider
+
+	// MeterProvider provides the meter of the token request counter and
+	// duration histogram. The default, nil, means the global provider,
+	// otel.GetMeterProvider().
+	MeterProvider metric.MeterProvider
+
+	// CredentialType names the credential in span names, in the
+	// credential type attribute and in metrics. The default, "", means the
+	// name of the inner credential's Go type without its package and
+	// pointer: "ClientSecretCredential" for a
+	// *azidentity.ClientSecretCredential.
+	CredentialType string
+
+	// Attributes are added to every GetToken span, for example to tell
+	// apart two credentials of the same type. They are not added to
+	// metrics. The default, nil, adds none.
+	Attributes []attribute.KeyValue
+}
+
+// copied returns a copy of o that shares no memory with it; the zero
+// Options when o is nil.
+func (o *Options) copied() Options {
+	if o == nil {
+		return Options{}
+	}
+	cp := *o
+	cp.Attributes = slices.Clone(o.Attributes)
+	return cp
+}

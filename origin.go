@@ -1,0 +1,210 @@
+package azauthtrace
+
+import (
+	"net/http"
+	"strings"
+)
+
+// origin is what the classifier knows of who answered a response, before
+// reading its body.
+type origin struct {
+	source  Source
+	service string
+	mi      miKind
+}
+
+// miKind is the family of a managed identity endpoint.
+type miKind int
+
+const (
+	miNone miKind = iota
+	miIMDS        // 169.254.169.254, and whatever answers there
+	miAppService  // App Service, Functions, Container Apps
+	miArc
+	miServiceFabric
+	miAzureML
+	miCloudShell
+)
+
+// Service names, the values of Failure.Service.
+const (
+	serviceEntraID      = "Microsoft Entra ID"
+	serviceARM          = "Azure Resource Manager"
+	serviceStorage      = "Azure Storage"
+	serviceKeyVault     = "Azure Key Vault"
+	serviceGraph        = "Microsoft Graph"
+	serviceCosmos       = "Azure Cosmos DB"
+	serviceServiceBus   = "Azure Service Bus"
+	serviceOpenAI       = "Azure OpenAI"
+	serviceCognitive    = "Azure AI Services"
+	serviceIMDS         = "IMDS"
+	serviceAppServiceMI = "App Service managed identity"
+	serviceArcMI        = "Azure Arc managed identity"
+	serviceFabricMI     = "Service Fabric managed identity"
+	serviceMLMI         = "Azure ML managed identity"
+	serviceCloudShellMI = "Cloud Shell managed identity"
+)
+
+var miServiceNames = [...]string{
+	miNone:          "",
+	miIMDS:          serviceIMDS,
+	miAppService:    serviceAppServiceMI,
+	miArc:           serviceArcMI,
+	miServiceFabric: serviceFabricMI,
+	miAzureML:       serviceMLMI,
+	miCloudShell:    serviceCloudShellMI,
+}
+
+// identityHosts are the Entra ID authority hosts of the public and
+// national clouds.
+var identityHosts = []string{
+	"login.microsoftonline.com", "login.microsoftonline.us", "login.microsoftonline.de",
+	"login.chinacloudapi.cn", "login.partner.microsoftonline.cn", "login.windows.net",
+	"login.microsoft.com", "sts.windows.net", "login.live.com",
+	".ciamlogin.com", ".b2clogin.com",
+}
+
+// serviceHosts maps host suffixes to service names.
+var serviceHosts = []struct{ suffix, service string }{
+	{"management.azure.com", serviceARM},
+	{"management.core.windows.net", serviceARM},
+	{"management.usgovcloudapi.net", serviceARM},
+	{"management.chinacloudapi.cn", serviceARM},
+	{"management.microsoftazure.de", serviceARM},
+	{".blob.core.windows.net", serviceStorage},
+	{".dfs.core.windows.net", serviceStorage},
+	{".file.core.windows.net", serviceStorage},
+	{".queue.core.windows.net", serviceStorage},
+	{".table.core.windows.net", serviceStorage},
+	{".blob.core.usgovcloudapi.net", serviceStorage},
+	{".blob.core.chinacloudapi.cn", serviceStorage},
+	{".blob.storage.azure.net", serviceStorage},
+	{".vault.azure.net", serviceKeyVault},
+	{".vault.azure.cn", serviceKeyVault},
+	{".vault.usgovcloudapi.net", serviceKeyVault},
+	{".managedhsm.azure.net", serviceKeyVault},
+	{"graph.microsoft.com", serviceGraph},
+	{"graph.microsoft.us", serviceGraph},
+	{"microsoftgraph.chinacloudapi.cn", serviceGraph},
+	{".documents.azure.com", serviceCosmos},
+	{".documents.azure.us", serviceCosmos},
+	{".servicebus.windows.net", serviceServiceBus},
+	{".servicebus.usgovcloudapi.net", serviceServiceBus},
+	{".openai.azure.com", serviceOpenAI},
+	{".cognitiveservices.azure.com", serviceCognitive},
+	{".services.ai.azure.com", serviceCognitive},
+	{".api.cognitive.microsoft.com", serviceCognitive},
+	{".azurecr.io", "Azure Container Registry"},
+	{".azconfig.io", "Azure App Configuration"},
+	{".search.windows.net", "Azure AI Search"},
+	{".azure-devices.net", "Azure IoT Hub"},
+	{".monitor.azure.com", "Azure Monitor"},
+	{"api.loganalytics.io", "Azure Monitor"},
+	{".azurewebsites.net", "Azure App Service"},
+}
+
+// detectOrigin decides who answered from the request and the response
+// headers. It allocates nothing.
+func detectOrigin(req *http.Request, h http.Header) origin {
+	if req != nil && req.URL != nil {
+		host := strings.ToLower(req.URL.Hostname())
+		path := req.URL.Path
+		if k := miFromRequest(req, host, path); k != miNone {
+			return origin{source: SourceManagedIdentity, service: miServiceNames[k], mi: k}
+		}
+		if isIdentityRequest(host, path) {
+			return origin{source: SourceIdentityProvider, service: serviceEntraID}
+		}
+		for _, s := range serviceHosts {
+			if strings.HasSuffix(host, s.suffix) {
+				return origin{source: SourceService, service: s.service}
+			}
+		}
+	} else if h.Get("X-Ms-Ests-Server") != "" {
+		return origin{source: SourceIdentityProvider, service: serviceEntraID}
+	}
+	return origin{source: SourceService, service: serviceFromHeaders(h, req)}
+}
+
+func miFromRequest(req *http.Request, host, path string) miKind {
+	lpath := path
+	if hasUpper(lpath) {
+		lpath = strings.ToLower(lpath)
+	}
+	h := req.Header
+	switch {
+	case host == "169.254.169.254" || host == "fd00:ec2::254":
+		return miIMDS
+	case strings.HasPrefix(lpath, "/metadata/identity/"):
+		switch {
+		case req.URL.Port() == "40342":
+			return miArc
+		case h.Get("Secret") != "" && strings.Contains(req.URL.RawQuery, "2019-07-01-preview"):
+			return miServiceFabric
+		case req.URL.Port() == "2377":
+			return miServiceFabric
+		}
+		return miIMDS
+	case h.Get("X-Identity-Header") != "" || strings.HasPrefix(lpath, "/msi/token"):
+		return miAppService
+	case strings.HasPrefix(lpath, "/msi/auth") || (h.Get("Secret") != "" && strings.Contains(req.URL.RawQuery, "2017-09-01")):
+		return miAzureML
+	case req.URL.Port() == "50342" && strings.HasSuffix(lpath, "/oauth2/token"):
+		return miCloudShell
+	case h.Get("Metadata") == "true" && strings.HasSuffix(lpath, "/token"):
+		return miIMDS
+	}
+	return miNone
+}
+
+func isIdentityRequest(host, path string) bool {
+	for _, s := range identityHosts {
+		if strings.HasSuffix(host, s) {
+			return true
+		}
+	}
+	return strings.Contains(path, "/oauth2/") ||
+		strings.HasSuffix(path, "/.well-known/openid-configuration") ||
+		strings.HasSuffix(path, "/discovery/instance")
+}
+
+// serviceFromHeaders names the service from the response headers its
+// front ends set, for hosts that are not known (private endpoints, proxies,
+// custom domains), then from the request path.
+func serviceFromHeaders(h http.Header, req *http.Request) string {
+	switch {
+	case h.Get("X-Ms-Keyvault-Service-Version") != "" || h.Get("X-Ms-Keyvault-Region") != "" || h.Get("X-Ms-Keyvault-Network-Info") != "":
+		return serviceKeyVault
+	case h.Get("X-Ms-Correlation-Request-Id") != "" || h.Get("X-Ms-Routing-Request-Id") != "" || h.Get("X-Ms-Failure-Cause") != "":
+		return serviceARM
+	case h.Get("X-Ms-Ags-Diagnostic") != "":
+		return serviceGraph
+	case h.Get("X-Ms-Substatus") != "" || h.Get("X-Ms-Activity-Id") != "":
+		return serviceCosmos
+	case h.Get("Apim-Request-Id") != "":
+		return serviceCognitive
+	case h.Get("X-Ms-Version") != "" || h.Get("X-Ms-Error-Code") != "" && h.Get("X-Ms-Request-Id") != "":
+		return serviceStorage
+	}
+	if req != nil && req.URL != nil {
+		p := req.URL.Path
+		switch {
+		case strings.HasPrefix(p, "/subscriptions/") || strings.HasPrefix(p, "/providers/"):
+			return serviceARM
+		case strings.HasPrefix(p, "/secrets") || strings.HasPrefix(p, "/keys") || strings.HasPrefix(p, "/certificates"):
+			return serviceKeyVault
+		case strings.HasPrefix(p, "/v1.0/") || strings.HasPrefix(p, "/beta/"):
+			return serviceGraph
+		}
+	}
+	return ""
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,126 @@
+package policy
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// testJWT returns header.payload.signature with claims as the payload.
+func testJWT(t testing.TB, claims map[string]any, signature string) string {
+	t.Helper()
+	b, err := json.Marshal(claims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := base64.RawURLEncoding
+	return enc.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc.EncodeToString(b) + "." + enc.EncodeToString([]byte(signature))
+}
+
+func TestPrincipalFromAuthorization(t *testing.T) {
+	app := map[string]any{
+		"tid": "tenant-1", "oid": "object-1", "appid": "app-1", "idtyp": "app",
+		"xms_mirid": "/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi",
+		"upn": "someone@contoso.com", "roles": []string{"a"}, "exp": 1700000000,
+	}
+	padded := func(tok string) string {
+		h, rest, _ := strings.Cut(tok, ".")
+		p, s, _ := strings.Cut(rest, ".")
+		for len(p)%4 != 0 {
+			p += "="
+		}
+		return h + "." + p + "." + s
+	}
+	tests := []struct {
+		name      string
+		header    string
+		withNames bool
+		want      principal
+		ok        bool
+	}{
+		{
+			name:   "app token",
+			header: "Bearer " + testJWT(t, app, "sig"),
+			want: principal{TenantID: "tenant-1", ObjectID: "object-1", AppID: "app-1", Type: "app",
+				ManagedIdentityID: "/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi"},
+			ok: true,
+		},
+		{
+			name:      "names only when asked",
+			header:    "Bearer " + testJWT(t, map[string]any{"oid": "o", "preferred_username": "pu@contoso.com", "name": "Some One"}, "sig"),
+			withNames: true,
+			want:      principal{ObjectID: "o", Name: "pu@contoso.com"},
+			ok:        true,
+		},
+		{
+			name:   "names left out by default",
+			header: "Bearer " + testJWT(t, map[string]any{"oid": "o", "upn": "u@contoso.com", "email": "e@contoso.com"}, "sig"),
+			want:   principal{ObjectID: "o"},
+			ok:     true,
+		},
+		{
+			name:   "v2 token: azp",
+			header: "bearer " + testJWT(t, map[string]any{"azp": "app-2", "tid": "t"}, "sig"),
+			want:   principal{AppID: "app-2", TenantID: "t"},
+			ok:     true,
+		},
+		{
+			name:   "padded payload",
+			header: "Bearer " + padded(testJWT(t, map[string]any{"oid": "o1"}, "s")),
+			want:   principal{ObjectID: "o1"},
+			ok:     true,
+		},
+		{
+			name:   "claim of another type",
+			header: "Bearer " + testJWT(t, map[string]any{"oid": 42, "tid": "t"}, "s"),
+			want:   principal{TenantID: "t"},
+			ok:     true,
+		},
+		{
+			name:   "overlong claim dropped",
+			header: "Bearer " + testJWT(t, map[string]any{"oid": strings.Repeat("x", maxClaimLen+1), "tid": "t"}, "s"),
+			want:   principal{TenantID: "t"},
+			ok:     true,
+		},
+		{name: "no claims of interest", header: "Bearer " + testJWT(t, map[string]any{"aud": "x"}, "s")},
+		{name: "empty", header: ""},
+		{name: "scheme only", header: "Bearer "},
+		{name: "basic", header: "Basic dXNlcjpwYXNz"},
+		{name: "SharedKey", header: "SharedKey account:c2lnbmF0dXJl"},
+		{name: "not a JWT", header: "Bearer opaque-token"},
+		{name: "two parts", header: "Bearer a.b"},
+		{name: "JWE", header: "Bearer a.b.c.d.e"},
+		{name: "empty payload", header: "Bearer a..c"},
+		{name: "bad base64", header: "Bearer a.!!!.c"},
+		{name: "not JSON", header: "Bearer a." + base64.RawURLEncoding.EncodeToString([]byte("not json")) + ".c"},
+		{name: "JSON array", header: "Bearer a." + base64.RawURLEncoding.EncodeToString([]byte(`["oid"]`)) + ".c"},
+		{name: "too long", header: "Bearer " + testJWT(t, map[string]any{"oid": "o", "pad": strings.Repeat("p", maxTokenLen)}, "s")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := principalFromAuthorization(tt.header, tt.withNames)
+			if ok != tt.ok || got != tt.want {
+				t.Errorf("principalFromAuthorization() = %+v, %v; want %+v, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func FuzzPrincipalFromAuthorization(f *testing.F) {
+	f.Add("Bearer " + testJWT(f, map[string]any{"oid": "o", "tid": "t", "upn": "u"}, "canary"))
+	f.Add("Bearer a.e30.c")
+	f.Add("Bearer ..")
+	f.Add("bearer a.=.c")
+	f.Fuzz(func(t *testing.T, header string) {
+		p, ok := principalFromAuthorization(header, true)
+		if ok != (p != principal{}) {
+			t.Errorf("ok = %v for %+v", ok, p)
+		}
+		for _, v := range []string{p.TenantID, p.ObjectID, p.AppID, p.Type, p.ManagedIdentityID, p.Name} {
+			if len(v) > maxClaimLen {
+				t.Errorf("claim of %d bytes", len(v))
+			}
+		}
+	})
+}

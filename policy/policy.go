@@ -1,0 +1,286 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	azpolicy "github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/azauthtrace/azauthtrace"
+	"github.com/azauthtrace/azauthtrace/otelx"
+)
+
+// Policy is an azcore pipeline policy that records the authentication and
+// authorization failures of a client's requests. Create one with [New]; it
+// is safe for concurrent use by any number of clients.
+type Policy struct {
+	tracer    trace.Tracer
+	failures  metric.Int64Counter
+	withNames bool
+}
+
+var _ azpolicy.Policy = (*Policy)(nil)
+
+// New returns a Policy. Pass nil to accept the default values.
+func New(opts *Options) *Policy {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	p := &Policy{
+		tracer:    otelx.Tracer(o.TracerProvider),
+		withNames: o.RecordPrincipalNames,
+	}
+	var err error
+	p.failures, err = otelx.Meter(o.MeterProvider).Int64Counter(otelx.FailuresMetric,
+		metric.WithDescription("Authentication and authorization failures of Azure service calls."),
+		metric.WithUnit("{failure}"))
+	if err != nil {
+		otel.Handle(err)
+	}
+	return p
+}
+
+// challenged marks an operation in which the policy saw a claims
+// challenge. It has no size, so looking it up on the success path does not
+// allocate; the state lives in *challengeState.
+type challenged struct{}
+
+// challengeState says whether the next try of an operation is the one sent
+// again after a claims challenge.
+type challengeState struct {
+	pending bool
+}
+
+// Do implements [azpolicy.Policy]. It sends the request on and returns the
+// response and error it receives, unchanged. On success it records
+// nothing. See the package documentation for what it records on failure.
+func (p *Policy) Do(req *azpolicy.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := req.Next()
+	if err != nil || resp == nil {
+		return resp, err
+	}
+	afterChallenge := req.OperationValue(&challenged{}) && takeChallenge(req)
+	if !afterChallenge && !candidate(resp.StatusCode) {
+		return resp, err
+	}
+	p.record(req, resp, start, afterChallenge)
+	return resp, err
+}
+
+// candidate reports whether a response with this status may be an
+// authentication or authorization failure of a resource service.
+func candidate(status int) bool {
+	return status == http.StatusUnauthorized || status == http.StatusForbidden
+}
+
+// takeChallenge reports whether the operation's last try met a claims
+// challenge, and clears that.
+func takeChallenge(req *azpolicy.Request) bool {
+	var st *challengeState
+	if !req.OperationValue(&st) || st == nil || !st.pending {
+		return false
+	}
+	st.pending = false
+	return true
+}
+
+// record records one try's response. Telemetry must never fail or crash
+// the call, so a panic here is reported to otel.Handle.
+func (p *Policy) record(req *azpolicy.Request, resp *http.Response, start time.Time, afterChallenge bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			otel.Handle(fmt.Errorf("azauthtrace/policy: recording a %d response: %v", resp.StatusCode, r))
+		}
+	}()
+	var (
+		f      azauthtrace.Failure
+		failed bool
+	)
+	if candidate(resp.StatusCode) || resp.StatusCode >= http.StatusBadRequest {
+		f, failed = azauthtrace.FromResponse(resp)
+	}
+	if !failed && !afterChallenge {
+		return
+	}
+	raw := req.Raw()
+	ctx := raw.Context()
+	host := ""
+	if raw.URL != nil {
+		host = raw.URL.Hostname()
+	}
+	if failed {
+		if f.Challenge.ClaimsPresent {
+			req.SetOperationValue(challenged{})
+			req.SetOperationValue(&challengeState{pending: true})
+		}
+		p.count(ctx, f.Class, resp.StatusCode, host)
+	}
+
+	enclosing := trace.SpanFromContext(ctx)
+	downstream, hasDownstream := downstreamSpan(ctx, resp)
+	if hasDownstream && enclosing.IsRecording() {
+		// The SDK (azcore's HTTP tracing, or an instrumented transport)
+		// already recorded a span for this try, and it has ended. Add the
+		// diagnosis to the span that encloses it: the SDK operation's.
+		p.annotate(enclosing, req, resp, f, failed, afterChallenge, host)
+		return
+	}
+	kind := trace.SpanKindClient
+	if hasDownstream {
+		// No recording span encloses the HTTP span: nest the diagnosis
+		// under it rather than start a second client span beside it.
+		ctx = trace.ContextWithSpanContext(ctx, downstream)
+		kind = trace.SpanKindInternal
+	}
+	_, span := p.tracer.Start(ctx, spanName(raw.Method, host),
+		trace.WithSpanKind(kind), trace.WithTimestamp(start))
+	if span.IsRecording() {
+		attrs := make([]attribute.KeyValue, 0, 32)
+		attrs = appendRequestAttributes(attrs, req, resp, host)
+		if failed {
+			attrs = p.appendFailure(attrs, req, f)
+		}
+		if afterChallenge {
+			attrs = append(attrs, otelx.ChallengeRetryKey.Bool(true))
+		}
+		span.SetAttributes(attrs...)
+		if failed {
+			span.SetStatus(codes.Error, statusDescription(resp.StatusCode, f))
+		}
+	}
+	span.End()
+}
+
+// annotate adds a try's diagnosis to the span that encloses the try.
+func (p *Policy) annotate(span trace.Span, req *azpolicy.Request, resp *http.Response, f azauthtrace.Failure, failed, afterChallenge bool, host string) {
+	event := make([]attribute.KeyValue, 0, 32)
+	event = appendRequestAttributes(event, req, resp, host)
+	if afterChallenge {
+		event = append(event, otelx.ChallengeRetryKey.Bool(true))
+	}
+	if !failed {
+		span.AddEvent(otelx.ChallengeRetryEvent, trace.WithAttributes(event...))
+		return
+	}
+	n := len(event)
+	event = p.appendFailure(event, req, f)
+	// The span carries the diagnosis of the operation's last failure; the
+	// request attributes stay on the event, as the HTTP span has its own.
+	span.SetAttributes(event[n:]...)
+	span.AddEvent(otelx.FailureEvent, trace.WithAttributes(event...))
+}
+
+// appendRequestAttributes appends the attributes of the HTTP request and
+// response that describe one try.
+func appendRequestAttributes(attrs []attribute.KeyValue, req *azpolicy.Request, resp *http.Response, host string) []attribute.KeyValue {
+	raw := req.Raw()
+	attrs = append(attrs,
+		otelx.HTTPMethodKey.String(raw.Method),
+		otelx.ServerAddressKey.String(host),
+		otelx.URLFullKey.String(sanitizedURL(raw.URL)),
+		otelx.HTTPStatusCodeKey.Int(resp.StatusCode),
+	)
+	if resp.StatusCode >= http.StatusBadRequest {
+		attrs = append(attrs, otelx.HTTPErrorType(resp.StatusCode))
+	}
+	return attrs
+}
+
+// appendFailure appends the attributes of f and of the principal the
+// request's access token names. It leaves out HTTPStatusCodeKey, which
+// appendRequestAttributes sets.
+func (p *Policy) appendFailure(attrs []attribute.KeyValue, req *azpolicy.Request, f azauthtrace.Failure) []attribute.KeyValue {
+	status := f.StatusCode
+	f.StatusCode = 0
+	n := len(attrs)
+	attrs = otelx.AppendFailureAttributes(attrs, f)
+	f.StatusCode = status
+	if p.withNames {
+		if kv, ok := otelx.PrincipalName(f); ok {
+			attrs = append(attrs, kv)
+		}
+	}
+	pr, ok := principalFromAuthorization(req.Raw().Header.Get("Authorization"), p.withNames)
+	if !ok {
+		return attrs
+	}
+	has := func(k attribute.Key) bool {
+		for _, kv := range attrs[n:] {
+			if kv.Key == k {
+				return true
+			}
+		}
+		return false
+	}
+	str := func(k attribute.Key, v string) {
+		// What the service named wins over what the token says.
+		if v != "" && !has(k) {
+			attrs = append(attrs, k.String(v))
+		}
+	}
+	str(otelx.PrincipalTenantIDKey, pr.TenantID)
+	str(otelx.PrincipalObjectIDKey, pr.ObjectID)
+	str(otelx.PrincipalAppIDKey, pr.AppID)
+	str(otelx.PrincipalTypeKey, pr.Type)
+	str(otelx.PrincipalManagedIdentityKey, pr.ManagedIdentityID)
+	if p.withNames {
+		str(otelx.PrincipalNameKey, pr.Name)
+	}
+	return attrs
+}
+
+// count adds a failure to the failures counter.
+func (p *Policy) count(ctx context.Context, class azauthtrace.Class, status int, host string) {
+	if p.failures == nil || !p.failures.Enabled(ctx) {
+		return
+	}
+	p.failures.Add(ctx, 1, metric.WithAttributes(
+		otelx.ClassKey.String(string(class)),
+		otelx.HTTPStatusCodeKey.Int(status),
+		otelx.ServerAddressKey.String(host),
+	))
+}
+
+// downstreamSpan returns the span that policies or a transport after this
+// one recorded for the try: the span in the context of the request that
+// was sent, when it differs from the span this policy was called in.
+func downstreamSpan(ctx context.Context, resp *http.Response) (trace.SpanContext, bool) {
+	if resp.Request == nil {
+		return trace.SpanContext{}, false
+	}
+	sc := trace.SpanContextFromContext(resp.Request.Context())
+	if !sc.IsValid() || sc.Equal(trace.SpanContextFromContext(ctx)) {
+		return trace.SpanContext{}, false
+	}
+	return sc, true
+}
+
+// spanName names the policy's own span: the method and the host, such as
+// "GET management.azure.com".
+func spanName(method, host string) string {
+	if host == "" {
+		return method
+	}
+	return method + " " + host
+}
+
+// statusDescription is the short span status description of a failure,
+// such as "403 permission: AuthorizationFailed". It never holds the
+// service's message, which may name the caller.
+func statusDescription(status int, f azauthtrace.Failure) string {
+	s := strconv.Itoa(status) + " " + string(f.Class)
+	if f.ErrorCode != "" {
+		s += ": " + f.ErrorCode
+	}
+	return s
+}

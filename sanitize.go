@@ -1,0 +1,163 @@
+package azauthtrace
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxDescription is the longest Failure.Description, in bytes.
+const MaxDescription = 300
+
+const redacted = "[REDACTED]"
+
+// sanitize makes s fit for a span: one line, at most MaxDescription bytes,
+// and without anything that looks like a secret or personal data: JWTs,
+// SAS signatures, long opaque quoted values (signatures, keys), e-mail
+// addresses and user principal names.
+func sanitize(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 4*MaxDescription {
+		s = s[:4*MaxDescription]
+	}
+	if clean(s) {
+		return truncate(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\r' || c == '\n' || c == '\t' || c == ' ':
+			space = true
+			i++
+			continue
+		case c < 0x20 || c == 0x7f:
+			i++
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		if n := secretAt(s, i); n > 0 {
+			b.WriteString(redacted)
+			i += n
+			continue
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return truncate(b.String())
+}
+
+// clean reports whether s needs no change but truncation.
+func clean(s string) bool {
+	prevSpace := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == 0x7f {
+			return false
+		}
+		if c == ' ' {
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
+		}
+		prevSpace = false
+		if (c == 'e' || c == 's' || c == '@' || c == '\'' || c == '"' || c == 'B') && secretAt(s, i) > 0 {
+			return false
+		}
+		if c == '@' {
+			return false
+		}
+	}
+	return true
+}
+
+// secretAt returns the length of the secret-looking text that starts at
+// s[i], or 0.
+func secretAt(s string, i int) int {
+	rest := s[i:]
+	switch {
+	case strings.HasPrefix(rest, "eyJ"):
+		// A JWT (header.payload.signature) or a base64 JSON blob.
+		n := tokenLen(rest, isBase64URL)
+		if n >= 16 {
+			return n
+		}
+	case strings.HasPrefix(rest, "sig="):
+		return 4 + tokenLen(rest[4:], func(c byte) bool { return c != '&' && c != ' ' && c != '\'' && c != '"' })
+	case strings.HasPrefix(rest, "Bearer "):
+		n := tokenLen(rest[7:], isBase64URL)
+		if n >= 16 {
+			return 7 + n
+		}
+	case rest[0] == '\'' || rest[0] == '"':
+		// A long opaque quoted value: a signature, a key, a string to sign.
+		q := rest[0]
+		end := strings.IndexByte(rest[1:], q)
+		if end >= 32 && tokenLen(rest[1:], isBase64Std) == end {
+			return end + 2
+		}
+	}
+	if isEmailLocal(s[i]) && (i == 0 || !isEmailLocal(s[i-1])) {
+		// user@domain: an e-mail address or a user principal name.
+		n := tokenLen(rest, isEmailLocal)
+		if n < len(rest) && rest[n] == '@' {
+			m := tokenLen(rest[n+1:], isEmailDomain)
+			if m > 0 && strings.Contains(rest[n+1:n+1+m], ".") {
+				return n + 1 + m
+			}
+		}
+	}
+	return 0
+}
+
+func tokenLen(s string, ok func(byte) bool) int {
+	n := 0
+	for n < len(s) && ok(s[n]) {
+		n++
+	}
+	return n
+}
+
+func isBase64URL(c byte) bool {
+	return c == '-' || c == '_' || c == '.' || isBase64Std(c)
+}
+
+func isBase64Std(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '='
+}
+
+func isEmailLocal(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-' || c == '+'
+}
+
+func isEmailDomain(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-'
+}
+
+func truncate(s string) string {
+	if len(s) <= MaxDescription {
+		return s
+	}
+	cut := MaxDescription - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if sp := strings.LastIndexByte(s[:cut], ' '); sp > MaxDescription/2 {
+		cut = sp
+	}
+	return s[:cut] + "…"
+}
+
+// firstLine returns s up to its first line break, trimmed.
+func firstLine(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
