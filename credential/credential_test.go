@@ -25,6 +25,7 @@ import (
 
 	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/fakeentra"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
@@ -267,7 +268,11 @@ func (f tokenFunc) GetToken(ctx context.Context, o policy.TokenRequestOptions) (
 }
 
 func TestCredentialType(t *testing.T) {
-	secret, err := azidentity.NewClientSecretCredential("aaaabbbb-0000-cccc-1111-dddd2222eeee", "client", "secret", nil)
+	entra := fakeentra.NewEntra(t, fakeentra.Token("t"))
+	secret, err := azidentity.NewClientSecretCredential("aaaabbbb-0000-cccc-1111-dddd2222eeee", "client", "secret", &azidentity.ClientSecretCredentialOptions{
+		ClientOptions:            entra.ClientOptions(),
+		DisableInstanceDiscovery: true,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
