@@ -51,28 +51,28 @@ func sanitize(s string) string {
 	return truncate(b.String())
 }
 
-// clean reports whether s needs no change but truncation.
+// clean reports whether s needs no change but truncation: no control
+// characters, no double spaces, and nothing secretAt would redact.
 func clean(s string) bool {
 	prevSpace := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < 0x20 || c == 0x7f {
+		switch {
+		case c < 0x20 || c == 0x7f || c == '@':
 			return false
-		}
-		if c == ' ' {
+		case c == ' ':
 			if prevSpace {
 				return false
 			}
 			prevSpace = true
 			continue
+		case c == 'e' && strings.HasPrefix(s[i:], "eyJ"),
+			c == 's' && strings.HasPrefix(s[i:], "sig="),
+			c == 'B' && strings.HasPrefix(s[i:], "Bearer "),
+			(c == '\'' || c == '"') && secretAt(s, i) > 0:
+			return false
 		}
 		prevSpace = false
-		if (c == 'e' || c == 's' || c == '@' || c == '\'' || c == '"' || c == 'B') && secretAt(s, i) > 0 {
-			return false
-		}
-		if c == '@' {
-			return false
-		}
 	}
 	return true
 }

@@ -1,0 +1,124 @@
+package azauthtrace_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/azauthtrace/azauthtrace"
+	"github.com/azauthtrace/azauthtrace/internal/corpus"
+)
+
+// resetBody points resp at a fresh reader over body, as a new response
+// from the transport would be.
+type resetBody struct {
+	bytes.Reader
+}
+
+func (*resetBody) Close() error { return nil }
+
+func benchResponse(b *testing.B, c corpus.Case) (*http.Response, func()) {
+	b.Helper()
+	resp := c.Response()
+	body := &resetBody{}
+	data := []byte(c.Body)
+	return resp, func() {
+		body.Reset(data)
+		resp.Body = body
+	}
+}
+
+// BenchmarkFromResponse compares FromResponse on a success, on a service
+// error that is not an auth failure, and on ARM's 403 AuthorizationFailed,
+// with the floor of decoding that 403's body into a two-field struct with
+// encoding/json.
+func BenchmarkFromResponse(b *testing.B) {
+	arm := corpus.MustGet("arm_403_authorization_failed")
+
+	b.Run("200", func(b *testing.B) {
+		c := arm
+		status := 200
+		c.HTTPStatus = &status
+		resp, reset := benchResponse(b, c)
+		b.ReportAllocs()
+		for b.Loop() {
+			reset()
+			if _, ok := azauthtrace.FromResponse(resp); ok {
+				b.Fatal("a 200 is not a failure")
+			}
+		}
+	})
+	b.Run("404", func(b *testing.B) {
+		c := arm
+		status := 404
+		c.HTTPStatus = &status
+		resp, reset := benchResponse(b, c)
+		b.ReportAllocs()
+		for b.Loop() {
+			reset()
+			if _, ok := azauthtrace.FromResponse(resp); ok {
+				b.Fatal("a service 404 is not an auth failure")
+			}
+		}
+	})
+	b.Run("arm_403", func(b *testing.B) {
+		resp, reset := benchResponse(b, arm)
+		b.ReportAllocs()
+		for b.Loop() {
+			reset()
+			f, ok := azauthtrace.FromResponse(resp)
+			if !ok || f.Class != azauthtrace.ClassPermission {
+				b.Fatal(f.Class)
+			}
+		}
+	})
+	b.Run("arm_403_buffered", func(b *testing.B) {
+		// azcore has already buffered the body (as in a pipeline policy).
+		resp := arm.Response()
+		resp.Body = io.NopCloser(bytes.NewBuffer([]byte(arm.Body)))
+		buf := resp.Body
+		b.ReportAllocs()
+		for b.Loop() {
+			resp.Body = buf
+			f, ok := azauthtrace.FromResponse(resp)
+			if !ok || f.Class != azauthtrace.ClassPermission {
+				b.Fatal(f.Class)
+			}
+		}
+	})
+	b.Run("json_floor", func(b *testing.B) {
+		resp, reset := benchResponse(b, arm)
+		b.ReportAllocs()
+		for b.Loop() {
+			reset()
+			var v struct {
+				Error struct {
+					Code    string `json:"code"`
+					Message string `json:"message"`
+				} `json:"error"`
+			}
+			data, _ := io.ReadAll(resp.Body)
+			if err := json.Unmarshal(data, &v); err != nil || v.Error.Code == "" {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkFromError measures the text path on a DefaultAzureCredential
+// aggregate error.
+func BenchmarkFromError(b *testing.B) {
+	err := errorString(corpus.MustGet("dac_stopped_on_workload_identity_70021_agc_doc").ErrorText)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := azauthtrace.FromError(err); !ok {
+			b.Fatal("not recognised")
+		}
+	}
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
