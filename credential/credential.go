@@ -2,6 +2,7 @@ package credential
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"reflect"
@@ -219,6 +220,7 @@ func (c *Credential) end(ctx context.Context, span trace.Span, d time.Duration, 
 
 	attrs = append(attrs, otelx.ErrorType(err))
 	if ok {
+		scrubClaims(&f, opts.Claims)
 		attrs = otelx.AppendFailureAttributes(attrs, f)
 	}
 	if f.StatusCode == 0 {
@@ -231,6 +233,34 @@ func (c *Credential) end(ctx context.Context, span trace.Span, d time.Duration, 
 		span.AddEvent(otelx.ChainAttemptEvent, trace.WithAttributes(chainAttributes(&f.Chain[i])...))
 	}
 	span.SetStatus(codes.Error, statusDescription(&f))
+}
+
+// redacted replaces the claims in a failure's texts.
+const redacted = "[REDACTED]"
+
+// scrubClaims removes the request's claims from f's texts, raw or base64
+// encoded as some credentials echo them in their errors (AzureCLICredential
+// suggests "az login --claims-challenge <base64 claims>").
+func scrubClaims(f *azauthtrace.Failure, claims string) {
+	if len(claims) < 2 {
+		return
+	}
+	raw := []byte(claims)
+	// The unpadded encodings are prefixes of the padded ones.
+	needles := [...]string{claims, base64.RawStdEncoding.EncodeToString(raw), base64.RawURLEncoding.EncodeToString(raw)}
+	scrub := func(s *string) {
+		for _, n := range needles {
+			if strings.Contains(*s, n) {
+				*s = strings.ReplaceAll(*s, n, redacted)
+			}
+		}
+	}
+	scrub(&f.Description)
+	scrub(&f.Mitigation)
+	for i := range f.Chain {
+		scrub(&f.Chain[i].Description)
+		scrub(&f.Chain[i].Mitigation)
+	}
 }
 
 // chainAttributes returns the attributes of the event of one source a

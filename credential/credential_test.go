@@ -2,6 +2,7 @@ package credential_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"slices"
@@ -556,4 +557,17 @@ func TestBearerTokenPolicyEarlyRefreshFailure(t *testing.T) {
 			t.Errorf("outcomes %v, want one success and one transient failure", got)
 		}
 	})
+}
+
+func TestClaimsNeverRecorded(t *testing.T) {
+	claims := `{"c":"k9"}`
+	encoded := base64.StdEncoding.EncodeToString([]byte(claims))
+	tel := newTelemetry(t)
+	inner := returning(azcore.AccessToken{}, azidentity.NewCredentialUnavailableError(
+		"AzureCLICredential: requires claims "+claims+"; run az login --claims "+encoded))
+	if _, err := tel.wrap(inner).GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{armScope}, Claims: claims}); err == nil {
+		t.Fatal("no error")
+	}
+	tel.assertNoneOf(t, claims, strings.TrimRight(encoded, "="))
+	wantAttr(t, attrs(tel.onlySpan(t).Attributes()), otelx.TokenClaimsKey, true)
 }
