@@ -76,7 +76,7 @@ func parseChallenges(v string, yield func(Challenge)) {
 				val, i = quotedString(v, i)
 			} else {
 				s := i
-				for i < len(v) && v[i] != ',' && v[i] != ' ' && v[i] != '\t' {
+				for i < len(v) && v[i] != ',' && v[i] != ' ' && v[i] != '\t' && v[i] != '"' {
 					i++
 				}
 				val = v[s:i]
@@ -90,9 +90,10 @@ func parseChallenges(v string, yield func(Challenge)) {
 			i++
 			continue
 		}
-		// A new challenge's scheme (or a token68, which belongs to the
-		// current one: "Negotiate abc==" has none of our parameters).
-		if open && strings.HasSuffix(tok, "=") {
+		// A new challenge's scheme. Anything else (a token68 such as
+		// "Negotiate abc==", or debris of a malformed header) belongs to
+		// the current challenge and is skipped.
+		if !knownScheme(tok) {
 			continue
 		}
 		if open {
@@ -105,6 +106,16 @@ func parseChallenges(v string, yield func(Challenge)) {
 	if open && n < maxChallenges {
 		yield(cur)
 	}
+}
+
+// knownScheme reports whether tok is an HTTP authentication scheme.
+func knownScheme(tok string) bool {
+	for _, s := range [...]string{"Bearer", "PoP", "Basic", "Digest", "Negotiate", "NTLM", "SharedKey", "SharedAccessSignature", "Mutual", "HOBA"} {
+		if strings.EqualFold(tok, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // quotedString reads a quoted-string starting at v[i] == '"' and returns its
@@ -142,6 +153,10 @@ func quotedString(v string, i int) (string, int) {
 }
 
 func setChallengeParam(c *Challenge, name, val string) {
+	if i := strings.Index(val, "claims="); i >= 0 {
+		// A malformed header: never let a claims value ride along.
+		val = val[:i]
+	}
 	switch strings.ToLower(name) {
 	case "error":
 		c.Error = val

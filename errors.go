@@ -38,17 +38,20 @@ func FromError(err error) (f Failure, ok bool) {
 	)
 	switch {
 	case errors.As(err, &are):
+		text = are.Error()
 		f = Failure{Class: ClassCredentialUnavailable, Source: SourceCredential, Credential: leadingCredential(text)}
 		f.Description = sanitize(firstLine(text))
 		advise(&f)
 		return f, true
-	case isCredentialUnavailable(err):
+	case credentialUnavailable(err) != nil:
+		text = credentialUnavailable(err).Error()
 		f, ok = fromText(text)
 		if !ok || len(f.Chain) == 0 {
 			f = unavailableFailure(text, f)
 		}
 		return f, true
 	case errors.As(err, &afe):
+		text = afe.Error()
 		f, ok = fromText(text)
 		if rf, rok := fromRawResponse(afe.RawResponse); rok {
 			f = mergeResponse(f, ok, rf)
@@ -61,6 +64,7 @@ func FromError(err error) (f Failure, ok bool) {
 		advise(&f)
 		return f, true
 	case errors.As(err, &re):
+		text = re.Error()
 		if rf, rok := fromRawResponse(re.RawResponse); rok {
 			return rf, true
 		}
@@ -90,21 +94,21 @@ func FromError(err error) (f Failure, ok bool) {
 	return Failure{}, false
 }
 
-// isCredentialUnavailable reports whether err wraps azidentity's
-// credential-unavailable error, the error on which credential chains try
-// their next source. azidentity does not export its type, so it is known
-// by name.
-func isCredentialUnavailable(err error) bool {
+// credentialUnavailable returns azidentity's credential-unavailable error
+// in err's chain, the error on which credential chains try their next
+// source, or nil. azidentity does not export its type, so it is known by
+// name.
+func credentialUnavailable(err error) error {
 	for e := err; e != nil; e = errors.Unwrap(e) {
 		t := reflect.TypeOf(e)
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
 		if t.Name() == "credentialUnavailableError" && strings.HasSuffix(t.PkgPath(), "/azidentity") {
-			return true
+			return e
 		}
 	}
-	return false
+	return nil
 }
 
 // unavailableFailure returns the diagnosis of a credential-unavailable
@@ -388,7 +392,7 @@ func fromResponseText(s string) (Failure, bool) {
 // originFromText guesses who answered when the text names no URL.
 func originFromText(s, body string) origin {
 	switch {
-	case strings.HasPrefix(s, "ManagedIdentityCredential"):
+	case leadingCredential(s) == "ManagedIdentityCredential":
 		return origin{source: SourceManagedIdentity, service: serviceIMDS, mi: miIMDS}
 	case strings.Contains(body, "error_description") || strings.Contains(body, "AADSTS"):
 		return origin{source: SourceIdentityProvider, service: serviceEntraID}
@@ -487,25 +491,38 @@ var (
 
 // leadingCredential returns the azidentity credential type an error text
 // starts with ("ClientSecretCredential: ...", "AzureCLICredential
-// authentication failed. ..."), or "".
+// authentication failed. ..."), also behind a wrapping prefix ("listing
+// groups: ClientSecretCredential: ..."), or "".
 func leadingCredential(s string) string {
-	s = strings.TrimLeft(s, " \t\n")
-	n := 0
-	for n < len(s) && (s[n] >= 'A' && s[n] <= 'Z' || s[n] >= 'a' && s[n] <= 'z' || s[n] >= '0' && s[n] <= '9') {
-		n++
+	line := firstLine(s)
+	for off := 0; ; {
+		i := strings.Index(line[off:], "Credential")
+		if i < 0 {
+			return ""
+		}
+		end := off + i + len("Credential")
+		start := end - len("Credential")
+		for start > 0 && isIdent(line[start-1]) {
+			start--
+		}
+		rest := line[end:]
+		if start < off+i && (start == 0 || line[start-1] == ' ') &&
+			(strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, " authentication failed") || strings.HasPrefix(rest, " can't acquire")) {
+			return line[start:end]
+		}
+		off = end
 	}
-	if n > len("Credential") && strings.HasSuffix(s[:n], "Credential") {
-		return s[:n]
-	}
-	return ""
 }
 
-// credentialMessage returns s without its "<Credential>: " prefix.
+func isIdent(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+}
+
+// credentialMessage returns s without its "<Credential>: " prefix (and
+// whatever wrapped it).
 func credentialMessage(s string) string {
-	cred := leadingCredential(s)
-	s = strings.TrimLeft(s, " \t\n")
-	if cred != "" {
-		s = strings.TrimPrefix(s[len(cred):], ":")
+	if cred := leadingCredential(s); cred != "" {
+		s = strings.TrimPrefix(s[strings.Index(s, cred)+len(cred):], ":")
 	}
 	return strings.TrimSpace(s)
 }
@@ -514,10 +531,11 @@ func credentialMessage(s string) string {
 // failed. <message>\n".
 func failedMessage(s, cred string) string {
 	const failed = " authentication failed."
-	if cred == "" || !strings.HasPrefix(s, cred+failed) {
+	i := strings.Index(s, cred+failed)
+	if cred == "" || i < 0 {
 		return ""
 	}
-	return firstLine(s[len(cred)+len(failed):])
+	return firstLine(s[i+len(cred)+len(failed):])
 }
 
 func stripTroubleshoot(s string) string {
