@@ -17,9 +17,9 @@ type origin struct {
 type miKind int
 
 const (
-	miNone miKind = iota
-	miIMDS        // 169.254.169.254, and whatever answers there
-	miAppService  // App Service, Functions, Container Apps
+	miNone       miKind = iota
+	miIMDS              // 169.254.169.254, and whatever answers there
+	miAppService        // App Service, Functions, Container Apps
 	miArc
 	miServiceFabric
 	miAzureML
