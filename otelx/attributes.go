@@ -68,6 +68,9 @@ const (
 	// ChallengeClaimsKey reports whether the challenge carried claims (the
 	// claims themselves are never recorded).
 	ChallengeClaimsKey = attribute.Key(Namespace + "challenge.claims_present")
+	// ChallengeClaimsReasonKey names what the challenge's claims ask for:
+	// token_revoked, network_location or authentication_context.
+	ChallengeClaimsReasonKey = attribute.Key(Namespace + "challenge.claims_reason")
 	// ChallengeAuthorizationURIKey is the challenge's authorization URI.
 	ChallengeAuthorizationURIKey = attribute.Key(Namespace + "challenge.authorization_uri")
 	// ChallengeResourceKey is the resource the challenge names.
@@ -77,6 +80,11 @@ const (
 	// claims; its http.response.status_code says whether the service
 	// accepted the new token.
 	ChallengeRetryKey = attribute.Key(Namespace + "challenge.retry")
+
+	// FailedCredentialKey is the credential type the failure came from:
+	// for a DefaultAzureCredential or ChainedTokenCredential, the source
+	// that decided the outcome.
+	FailedCredentialKey = attribute.Key(Namespace + "failed_credential")
 
 	// DeniedActionKey is the action the service denied.
 	DeniedActionKey = attribute.Key(Namespace + "denied.action")
@@ -190,9 +198,11 @@ func AppendFailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure) 
 	if f.Challenge.Scheme != "" {
 		str(ChallengeErrorKey, f.Challenge.Error)
 		attrs = append(attrs, ChallengeClaimsKey.Bool(f.Challenge.ClaimsPresent))
+		str(ChallengeClaimsReasonKey, f.Challenge.ClaimsReason)
 		str(ChallengeAuthorizationURIKey, f.Challenge.AuthorizationURI)
 		str(ChallengeResourceKey, f.Challenge.Resource)
 	}
+	str(FailedCredentialKey, f.Credential)
 	str(PrincipalObjectIDKey, f.PrincipalID)
 	str(DeniedActionKey, f.Action)
 	str(DeniedScopeKey, f.Scope)
