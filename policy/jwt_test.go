@@ -22,7 +22,7 @@ func TestPrincipalFromAuthorization(t *testing.T) {
 	app := map[string]any{
 		"tid": "tenant-1", "oid": "object-1", "appid": "app-1", "idtyp": "app",
 		"xms_mirid": "/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi",
-		"upn": "someone@contoso.com", "roles": []string{"a"}, "exp": 1700000000,
+		"upn":       "someone@contoso.com", "roles": []string{"a"}, "exp": 1700000000,
 	}
 	padded := func(tok string) string {
 		h, rest, _ := strings.Cut(tok, ".")

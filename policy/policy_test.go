@@ -1,0 +1,802 @@
+package policy_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	azpolicy "github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/azauthtrace/azauthtrace/internal/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
+	"github.com/azauthtrace/azauthtrace/otelx"
+	"github.com/azauthtrace/azauthtrace/policy"
+)
+
+// expectedFailure returns the attributes a failure span must carry for a
+// corpus case, from the case's expected diagnosis.
+func expectedFailure(c corpus.Case) map[attribute.Key]any {
+	want := map[attribute.Key]any{
+		otelx.ClassKey:          c.Expected.Class,
+		otelx.HTTPStatusCodeKey: int64(c.Status()),
+		otelx.ErrorTypeKey:      fmt.Sprint(c.Status()),
+		otelx.SourceKey:         "service",
+	}
+	opt := func(k attribute.Key, v *string) {
+		if v != nil {
+			want[k] = *v
+		}
+	}
+	opt(otelx.ErrorCodeKey, c.Expected.ErrorCode)
+	opt(otelx.CorrelationIDKey, c.Expected.CorrelationID)
+	opt(otelx.ServiceRequestIDKey, c.Expected.RequestID)
+	return want
+}
+
+func TestPolicyRecordsFailures(t *testing.T) {
+	srv := fakeServices()
+	defer srv.Close()
+	arm := fakeservice.ARMHost
+	tests := []struct {
+		name     string
+		host     string
+		path     string
+		caseName string // "" for no failure
+		want     map[attribute.Key]any
+	}{
+		{
+			name: "ARM 403 AuthorizationFailed", host: arm,
+			path:     "/subscriptions/s/resourcegroups?api-version=2022-09-01&$filter=" + canary,
+			caseName: "arm_403_authorization_failed",
+			want: map[attribute.Key]any{
+				otelx.URLFullKey:           "https://management.azure.com/subscriptions/s/resourcegroups?api-version=2022-09-01",
+				otelx.DeniedActionKey:      "Microsoft.Storage/storageAccounts/write",
+				otelx.DeniedScopeKey:       "/subscriptions/225e02bc-43d0-43d1-a01a-17e584a4ef69/resourcegroups/aro-6hwuovvq/providers/Microsoft.Storage/storageAccounts/clusterixgbq",
+				otelx.PrincipalObjectIDKey: "b9bc1545-a684-4e50-9a4d-2e2ee90bed6a", // the service's word wins over the token's
+				otelx.ServiceKey:           "Azure Resource Manager",
+			},
+		},
+		{
+			name: "ARM 401 expired token", host: arm, path: "/subscriptions/s/providers?api-version=2022-09-01",
+			caseName: "arm_401_expired_authentication_token",
+			want: map[attribute.Key]any{
+				otelx.PrincipalObjectIDKey:         objectID,
+				otelx.ChallengeErrorKey:            "invalid_token",
+				otelx.ChallengeClaimsKey:           false,
+				otelx.ChallengeAuthorizationURIKey: "https://login.windows.net/",
+			},
+		},
+		{
+			name: "Storage 403 AuthorizationPermissionMismatch", host: fakeservice.StorageHost,
+			path:     "/container/blob?sv=2024-01-01&sig=" + canary,
+			caseName: "storage_403_authorization_permission_mismatch",
+			want: map[attribute.Key]any{
+				otelx.URLFullKey:           "https://fakeaccount.blob.core.windows.net/container/blob",
+				otelx.PrincipalObjectIDKey: objectID,
+			},
+		},
+		{
+			name: "Key Vault 403 ForbiddenByRbac", host: fakeservice.KeyVaultHost, path: "/secrets/s?api-version=7.5",
+			caseName: "keyvault_403_forbidden_by_rbac",
+			want: map[attribute.Key]any{
+				otelx.DeniedActionKey: "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+			},
+		},
+		{name: "200", host: arm, path: "/subscriptions/s?api-version=2022-09-01"},
+		{name: "404 is not an auth failure", host: arm, path: "/missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tel := newTelemetry(t)
+			pl := newPipeline(pipelineOptions{
+				policies:  []azpolicy.Policy{tel.policy(false)},
+				transport: srv.Client(),
+				cred:      tokenCredential(t),
+			})
+			ctx, parent := tel.tp.Tracer("test").Start(t.Context(), "parent")
+			start := time.Now()
+			resp, err := send(ctx, t, pl, srv.URL(tt.host)+tt.path)
+			end := time.Now()
+			parent.End()
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+
+			spans := spansNamed(tel.rec, "GET "+tt.host)
+			if tt.caseName == "" {
+				if len(tel.rec.Ended()) != 1 {
+					t.Fatalf("spans: %s; want only the parent", spanNames(tel.rec))
+				}
+				return
+			}
+			if len(spans) != 1 {
+				t.Fatalf("spans: %s; want one named %q", spanNames(tel.rec), "GET "+tt.host)
+			}
+			s := spans[0]
+			if s.SpanKind() != trace.SpanKindClient {
+				t.Errorf("kind = %v, want client", s.SpanKind())
+			}
+			if s.Parent().SpanID() != parent.SpanContext().SpanID() {
+				t.Errorf("the failure span is not a child of the request's span")
+			}
+			if s.StartTime().Before(start) || s.EndTime().After(end) || !s.StartTime().Before(s.EndTime()) {
+				t.Errorf("span from %v to %v, outside the call (%v to %v)", s.StartTime(), s.EndTime(), start, end)
+			}
+			c := corpus.MustGet(tt.caseName)
+			if s.Status().Code != codes.Error || !strings.HasPrefix(s.Status().Description, fmt.Sprintf("%d %s", c.Status(), c.Expected.Class)) {
+				t.Errorf("status = %+v", s.Status())
+			}
+			want := expectedFailure(c)
+			want[otelx.HTTPMethodKey] = "GET"
+			want[otelx.ServerAddressKey] = tt.host
+			want[otelx.PrincipalTenantIDKey] = tenantID
+			want[otelx.PrincipalAppIDKey] = appID
+			want[otelx.PrincipalTypeKey] = "user"
+			want[otelx.PrincipalNameKey] = nil // personal data: off by default
+			want[otelx.ChallengeRetryKey] = nil
+			for k, v := range tt.want {
+				want[k] = v
+			}
+			got := attrs(s.Attributes())
+			checkAttrs(t, s.Name(), got, want)
+			for _, k := range []attribute.Key{otelx.MitigationKey, otelx.DescriptionKey} {
+				if got[k].AsString() == "" {
+					t.Errorf("%s missing", k)
+				}
+			}
+		})
+	}
+}
+
+func TestPolicyRecordPrincipalNames(t *testing.T) {
+	srv := fakeServices()
+	defer srv.Close()
+	for _, names := range []bool{false, true} {
+		t.Run(fmt.Sprint(names), func(t *testing.T) {
+			tel := newTelemetry(t)
+			pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(names)}, transport: srv.Client(), cred: tokenCredential(t)})
+			resp, err := send(t.Context(), t, pl, srv.URL(fakeservice.StorageHost)+"/c/b")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			spans := spansNamed(tel.rec, "GET "+fakeservice.StorageHost)
+			if len(spans) != 1 {
+				t.Fatalf("spans: %s", spanNames(tel.rec))
+			}
+			var want any
+			if names {
+				want = upn
+			}
+			checkAttrs(t, "span", attrs(spans[0].Attributes()), map[attribute.Key]any{otelx.PrincipalNameKey: want})
+		})
+	}
+}
+
+// TestPolicyClaimsChallenge checks that a Continuous Access Evaluation
+// challenge and the bearer token policy's retry with a token for its
+// claims are both in the trace.
+func TestPolicyClaimsChallenge(t *testing.T) {
+	srv := fakeServices()
+	defer srv.Close()
+	tel := newTelemetry(t)
+	var claims []string
+	cred := tokenCredential(t)
+	inner := cred.getToken
+	cred.getToken = func(ctx context.Context, opts azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
+		claims = append(claims, opts.Claims)
+		return inner(ctx, opts)
+	}
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: srv.Client(), cred: cred})
+	resp, err := send(t.Context(), t, pl, srv.URL(fakeservice.GraphHost)+"/v1.0/me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d, want 200 after the claims challenge", resp.StatusCode)
+	}
+	if len(claims) != 2 || claims[0] != "" || !strings.Contains(claims[1], "xms_rp_ipaddr") {
+		t.Fatalf("token requests with claims %q; want none, then the challenge's", claims)
+	}
+
+	spans := spansNamed(tel.rec, "GET "+fakeservice.GraphHost)
+	if len(spans) != 2 {
+		t.Fatalf("spans: %s; want the challenge and the retry", spanNames(tel.rec))
+	}
+	challenge, retry := spans[0], spans[1]
+	c := corpus.MustGet("graph_401_cae_insufficient_claims_location")
+	want := expectedFailure(c)
+	want[otelx.ChallengeErrorKey] = "insufficient_claims"
+	want[otelx.ChallengeClaimsKey] = true
+	want[otelx.ChallengeAuthorizationURIKey] = "https://login.microsoftonline.com/common/oauth2/authorize"
+	want[otelx.ChallengeRetryKey] = nil
+	checkAttrs(t, "challenge", attrs(challenge.Attributes()), want)
+	if challenge.Status().Code != codes.Error {
+		t.Errorf("challenge status = %+v", challenge.Status())
+	}
+	checkAttrs(t, "retry", attrs(retry.Attributes()), map[attribute.Key]any{
+		otelx.ChallengeRetryKey: true,
+		otelx.HTTPStatusCodeKey: int64(200),
+		otelx.ClassKey:          nil,
+		otelx.ErrorTypeKey:      nil,
+	})
+	if retry.Status().Code != codes.Unset {
+		t.Errorf("retry status = %+v, want unset", retry.Status())
+	}
+	for _, s := range spans {
+		if got := attrs(s.Attributes())[otelx.ChallengeResourceKey]; strings.Contains(got.Emit(), "eyJ") {
+			t.Errorf("claims recorded: %v", got.Emit())
+		}
+	}
+}
+
+// TestPolicyAttachesToEnclosingSpan checks that when a span already
+// describes the HTTP request (here, otelhttp's transport span), the
+// failure goes onto the enclosing span instead of into a second client
+// span.
+func TestPolicyAttachesToEnclosingSpan(t *testing.T) {
+	srv := fakeServices()
+	defer srv.Close()
+	for _, enclosed := range []bool{true, false} {
+		t.Run(fmt.Sprintf("enclosed=%v", enclosed), func(t *testing.T) {
+			tel := newTelemetry(t)
+			transport := &http.Client{Transport: otelhttp.NewTransport(srv.Client().Transport, otelhttp.WithTracerProvider(tel.tp))}
+			pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: transport, cred: tokenCredential(t)})
+			ctx := t.Context()
+			var op trace.Span
+			if enclosed {
+				ctx, op = tel.tp.Tracer("test").Start(ctx, "Client.Operation")
+			}
+			resp, err := send(ctx, t, pl, srv.URL(fakeservice.ARMHost)+"/subscriptions/s/resourcegroups?api-version=2022-09-01")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if op != nil {
+				op.End()
+			}
+			httpSpans := spansNamed(tel.rec, "HTTP GET")
+			if len(httpSpans) != 1 {
+				t.Fatalf("spans: %s; want one otelhttp span", spanNames(tel.rec))
+			}
+			c := corpus.MustGet("arm_403_authorization_failed")
+			want := expectedFailure(c)
+			delete(want, otelx.HTTPStatusCodeKey)
+			delete(want, otelx.ErrorTypeKey)
+			want[otelx.DeniedActionKey] = "Microsoft.Storage/storageAccounts/write"
+			want[otelx.PrincipalTenantIDKey] = tenantID
+			if !enclosed {
+				// Nothing encloses the HTTP span: the diagnosis is nested
+				// under it.
+				ours := spansNamed(tel.rec, "GET "+fakeservice.ARMHost)
+				if len(ours) != 1 {
+					t.Fatalf("spans: %s", spanNames(tel.rec))
+				}
+				if ours[0].SpanKind() != trace.SpanKindInternal || ours[0].Parent().SpanID() != httpSpans[0].SpanContext().SpanID() {
+					t.Errorf("span kind %v parent %v; want internal, under the HTTP span", ours[0].SpanKind(), ours[0].Parent().SpanID())
+				}
+				checkAttrs(t, "span", attrs(ours[0].Attributes()), want)
+				return
+			}
+			if n := len(tel.rec.Ended()); n != 2 {
+				t.Fatalf("spans: %s; want the operation and otelhttp's", spanNames(tel.rec))
+			}
+			opSpan := spansNamed(tel.rec, "Client.Operation")[0]
+			checkAttrs(t, "operation", attrs(opSpan.Attributes()), want)
+			if opSpan.Status().Code != codes.Unset {
+				t.Errorf("the policy set the operation's status: %+v", opSpan.Status())
+			}
+			var events []sdktrace.Event
+			for _, e := range opSpan.Events() {
+				if e.Name == otelx.FailureEvent {
+					events = append(events, e)
+				}
+			}
+			if len(events) != 1 {
+				t.Fatalf("events %v, want one %s", opSpan.Events(), otelx.FailureEvent)
+			}
+			want[otelx.HTTPStatusCodeKey] = int64(403)
+			want[otelx.ErrorTypeKey] = "403"
+			want[otelx.URLFullKey] = "https://management.azure.com/subscriptions/s/resourcegroups?api-version=2022-09-01"
+			want[otelx.HTTPMethodKey] = "GET"
+			checkAttrs(t, "event", attrs(events[0].Attributes), want)
+		})
+	}
+}
+
+// TestPolicyMetrics checks the failures counter and its low-cardinality
+// attributes.
+func TestPolicyMetrics(t *testing.T) {
+	srv := fakeServices()
+	defer srv.Close()
+	tel := newTelemetry(t)
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: srv.Client(), cred: tokenCredential(t)})
+	for _, u := range []string{
+		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/resourcegroups",
+		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/resourcegroups",
+		srv.URL(fakeservice.ARMHost) + "/subscriptions/s",
+		srv.URL(fakeservice.StorageHost) + "/c/b",
+	} {
+		resp, err := send(t.Context(), t, pl, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	var rm metricdata.ResourceMetrics
+	if err := tel.reader.Collect(t.Context(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name != otelx.FailuresMetric {
+				continue
+			}
+			sum, ok := m.Data.(metricdata.Sum[int64])
+			if !ok || !sum.IsMonotonic {
+				t.Fatalf("%s is %T, want a monotonic int64 sum", m.Name, m.Data)
+			}
+			for _, dp := range sum.DataPoints {
+				if dp.Attributes.Len() != 3 {
+					t.Errorf("data point attributes %v, want class, status and server.address", dp.Attributes.ToSlice())
+				}
+				class, _ := dp.Attributes.Value(otelx.ClassKey)
+				status, _ := dp.Attributes.Value(otelx.HTTPStatusCodeKey)
+				host, _ := dp.Attributes.Value(otelx.ServerAddressKey)
+				got[fmt.Sprintf("%s %d %s", class.AsString(), status.AsInt64(), host.AsString())] = dp.Value
+			}
+		}
+	}
+	want := map[string]int64{
+		"permission 403 management.azure.com":              2,
+		"permission 403 fakeaccount.blob.core.windows.net": 1,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s = %v, want %v", otelx.FailuresMetric, got, want)
+	}
+}
+
+// TestPolicyCanary checks that no secret in the request reaches the
+// telemetry: the token (its header, an unread claim, its signature), the
+// query string, and the claims of a challenge.
+func TestPolicyCanary(t *testing.T) {
+	srv := fakeServices()
+	defer srv.Close()
+	tel := newTelemetry(t)
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: srv.Client(), cred: tokenCredential(t)})
+	for _, u := range []string{
+		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/resourcegroups?api-version=2022-09-01&sig=" + canary,
+		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/providers?code=" + canary,
+		srv.URL(fakeservice.StorageHost) + "/c/b?sv=2024&sig=" + canary,
+		srv.URL(fakeservice.KeyVaultHost) + "/secrets/s?api-version=7.5&" + canary + "=1",
+		srv.URL(fakeservice.GraphHost) + "/v1.0/me?token=" + canary,
+	} {
+		resp, err := send(t.Context(), t, pl, u, func(r *azpolicy.Request) {
+			r.Raw().Header.Set("x-ms-custom", canary)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if len(tel.rec.Ended()) < 5 {
+		t.Fatalf("spans: %s", spanNames(tel.rec))
+	}
+	// The Graph challenge's claims, base64 and decoded.
+	secrets := []string{canary, "eyJhY2Nlc3NfdG9rZW4i", "xms_rp_ipaddr", "eyJ"}
+	assertNoSecrets(t, tel, secrets)
+}
+
+// assertNoSecrets fails if any span, event, status or metric data point
+// holds one of the secrets.
+func assertNoSecrets(t *testing.T, tel *telemetry, secrets []string) {
+	t.Helper()
+	check := func(where, s string) {
+		for _, secret := range secrets {
+			if strings.Contains(s, secret) {
+				t.Errorf("%s holds %q: %s", where, secret, s)
+			}
+		}
+	}
+	checkKVs := func(where string, kvs []attribute.KeyValue) {
+		for _, kv := range kvs {
+			check(where+" "+string(kv.Key), string(kv.Key)+"="+kv.Value.Emit())
+		}
+	}
+	for _, s := range tel.rec.Ended() {
+		check("span name", s.Name())
+		check(s.Name()+" status", s.Status().Description)
+		checkKVs(s.Name(), s.Attributes())
+		for _, e := range s.Events() {
+			check(s.Name()+" event", e.Name)
+			checkKVs(s.Name()+" event "+e.Name, e.Attributes)
+		}
+		for _, l := range s.Links() {
+			checkKVs(s.Name()+" link", l.Attributes)
+		}
+	}
+	var rm metricdata.ResourceMetrics
+	if err := tel.reader.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			check("metric", fmt.Sprintf("%+v", m))
+		}
+	}
+}
+
+// TestPolicyResponseUnchanged checks that the SDK sees the response the
+// service sent: status, headers and body bytes, and the same
+// azcore.ResponseError text, with and without the policy, for buffered and
+// streaming (SkipBodyDownload) operations and bodies longer than the
+// classifier reads.
+func TestPolicyResponseUnchanged(t *testing.T) {
+	big := strings.Repeat(`<Message>This request is not authorized to perform this operation.</Message>`, 2000) // > 64 KiB
+	storage403 := fakeservice.Case("storage_403_authorization_permission_mismatch")
+	storage403.Body = `<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthorizationPermissionMismatch</Code>` + big + `</Error>`
+	srv := fakeservice.Start(
+		fakeservice.Route{Pattern: "GET " + fakeservice.StorageHost + "/big/403", Response: storage403},
+		fakeservice.Route{Pattern: "GET " + fakeservice.StorageHost + "/big/200", Response: fakeservice.Response{Status: 200, Header: http.Header{"Content-Type": {"application/octet-stream"}}, Body: big}},
+		fakeservice.Route{Pattern: "GET " + fakeservice.StorageHost + "/small/403", Response: fakeservice.Case("storage_403_authorization_permission_mismatch")},
+		fakeservice.Route{Pattern: "GET " + fakeservice.ARMHost + "/arm", Response: fakeservice.Case("arm_403_authorization_failed")},
+		fakeservice.Route{Pattern: "GET " + fakeservice.GraphHost + "/graph", Response: fakeservice.Case("graph_401_cae_insufficient_claims_location")},
+		fakeservice.Route{Pattern: "GET " + fakeservice.KeyVaultHost + "/empty", Response: fakeservice.Response{Status: 403}},
+	)
+	defer srv.Close()
+	tel := newTelemetry(t)
+	with := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(true)}, transport: srv.Client(), cred: tokenCredential(t)})
+	without := newPipeline(pipelineOptions{transport: srv.Client(), cred: tokenCredential(t)})
+
+	type result struct {
+		status int
+		header http.Header
+		body   []byte
+		errMsg string
+	}
+	do := func(pl runtime.Pipeline, url string, skip bool) result {
+		resp, err := send(t.Context(), t, pl, url, func(r *azpolicy.Request) {
+			if skip {
+				runtime.SkipBodyDownload(r)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		r := result{status: resp.StatusCode, header: resp.Header.Clone()}
+		r.header.Del("Date")
+		if resp.StatusCode >= 400 {
+			r.errMsg = runtime.NewResponseError(resp).Error()
+		}
+		r.body, err = io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for _, path := range []string{
+		srv.URL(fakeservice.StorageHost) + "/big/403",
+		srv.URL(fakeservice.StorageHost) + "/big/200",
+		srv.URL(fakeservice.StorageHost) + "/small/403",
+		srv.URL(fakeservice.ARMHost) + "/arm",
+		srv.URL(fakeservice.GraphHost) + "/graph",
+		srv.URL(fakeservice.KeyVaultHost) + "/empty",
+	} {
+		for _, skip := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s skip=%v", path, skip), func(t *testing.T) {
+				a, b := do(with, path, skip), do(without, path, skip)
+				if a.status != b.status || fmt.Sprint(a.header) != fmt.Sprint(b.header) {
+					t.Errorf("with the policy: %d %v\nwithout: %d %v", a.status, a.header, b.status, b.header)
+				}
+				if !bytes.Equal(a.body, b.body) {
+					t.Errorf("body with the policy (%d bytes) differs from without (%d bytes)", len(a.body), len(b.body))
+				}
+				if a.errMsg != b.errMsg {
+					t.Errorf("ResponseError with the policy:\n%s\nwithout:\n%s", a.errMsg, b.errMsg)
+				}
+			})
+		}
+	}
+}
+
+// TestPolicyStreamingBody checks that a response whose body the pipeline
+// has not buffered reaches the caller byte for byte, when its body is
+// longer than what the classifier reads.
+func TestPolicyStreamingBody(t *testing.T) {
+	body := "<Error><Code>AuthorizationPermissionMismatch</Code>" + strings.Repeat("x", 200<<10) + "</Error>"
+	c := corpus.MustGet("storage_403_authorization_permission_mismatch")
+	tel := newTelemetry(t)
+	transport := transportFunc(func(req *http.Request) (*http.Response, error) {
+		return &http.Response{
+			StatusCode: 403, Status: "403 Forbidden", Header: c.Header(), Request: req,
+			Body: io.NopCloser(iotestOneByte(strings.NewReader(body))), ContentLength: -1,
+		}, nil
+	})
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: transport})
+	resp, err := send(t.Context(), t, pl, "https://"+fakeservice.StorageHost+"/c/b", runtime.SkipBodyDownload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != body {
+		t.Errorf("body of %d bytes, want the %d sent", len(got), len(body))
+	}
+	if len(tel.rec.Ended()) != 1 {
+		t.Errorf("spans: %s", spanNames(tel.rec))
+	}
+}
+
+// TestPolicyRetriesUnchanged checks that the pipeline tries as often with
+// the policy as without.
+func TestPolicyRetriesUnchanged(t *testing.T) {
+	count := func(policies []azpolicy.Policy, status int) int {
+		var mu sync.Mutex
+		n := 0
+		transport := transportFunc(func(req *http.Request) (*http.Response, error) {
+			mu.Lock()
+			n++
+			mu.Unlock()
+			h := http.Header{}
+			if status == 401 {
+				h.Set("WWW-Authenticate", `Bearer error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnt9fQ=="`)
+			}
+			return &http.Response{StatusCode: status, Header: h, Request: req, Body: io.NopCloser(strings.NewReader("{}"))}, nil
+		})
+		pl := newPipeline(pipelineOptions{
+			policies:  policies,
+			transport: transport,
+			cred:      tokenCredential(t),
+			retry:     azpolicy.RetryOptions{MaxRetries: 2, RetryDelay: time.Millisecond, MaxRetryDelay: time.Millisecond},
+		})
+		resp, err := send(t.Context(), t, pl, "https://"+fakeservice.ARMHost+"/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return n
+	}
+	tel := newTelemetry(t)
+	for _, status := range []int{401, 403, 503, 429} {
+		with, without := count([]azpolicy.Policy{tel.policy(false)}, status), count(nil, status)
+		if with != without {
+			t.Errorf("%d: %d tries with the policy, %d without", status, with, without)
+		}
+	}
+}
+
+// TestPolicyPassesErrorsThrough checks that errors come back as the very
+// same values, unrecorded.
+func TestPolicyPassesErrorsThrough(t *testing.T) {
+	errTransport := errors.New("dial tcp: connection refused " + canary)
+	errToken := errors.New("token request failed " + canary)
+	tests := []struct {
+		name string
+		o    pipelineOptions
+		want error
+	}{
+		{
+			name: "transport",
+			o: pipelineOptions{transport: transportFunc(func(*http.Request) (*http.Response, error) {
+				return nil, errTransport
+			})},
+			want: errTransport,
+		},
+		{
+			name: "GetToken",
+			o: pipelineOptions{
+				transport: transportFunc(func(*http.Request) (*http.Response, error) { panic("unreachable") }),
+				cred: &fakeCredential{getToken: func(context.Context, azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
+					return azcore.AccessToken{}, errToken
+				}},
+			},
+			want: errToken,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tel := newTelemetry(t)
+			tt.o.policies = []azpolicy.Policy{tel.policy(false)}
+			_, err := send(t.Context(), t, newPipeline(tt.o), "https://"+fakeservice.ARMHost+"/x")
+			if !errors.Is(err, tt.want) {
+				t.Errorf("error %v, want %v", err, tt.want)
+			}
+			var inner error = err
+			for u := errors.Unwrap(inner); u != nil; u = errors.Unwrap(inner) {
+				inner = u
+			}
+			if inner != tt.want {
+				t.Errorf("innermost error %v is not the one returned", inner)
+			}
+			if n := len(tel.rec.Ended()); n != 0 {
+				t.Errorf("spans: %s; want none", spanNames(tel.rec))
+			}
+		})
+	}
+}
+
+// TestPolicyNeverPanics sends odd responses and headers through the
+// policy.
+func TestPolicyNeverPanics(t *testing.T) {
+	huge := strings.Repeat("a", 200<<10) // longer than the classifier reads
+	responses := map[string]func(*http.Request) *http.Response{
+		"nil body": func(r *http.Request) *http.Response {
+			return &http.Response{StatusCode: 403, Header: http.Header{}, Request: r}
+		},
+		"empty body": func(r *http.Request) *http.Response {
+			return &http.Response{StatusCode: 401, Header: http.Header{}, Request: r, Body: http.NoBody}
+		},
+		"no request, no header": func(*http.Request) *http.Response {
+			return &http.Response{StatusCode: 403, Body: io.NopCloser(strings.NewReader("{"))}
+		},
+		"huge headers": func(r *http.Request) *http.Response {
+			h := http.Header{}
+			h.Set("WWW-Authenticate", "Bearer "+huge)
+			h.Set("x-ms-error-code", huge)
+			h.Set("x-ms-request-id", huge)
+			h.Set("Content-Type", "application/json")
+			return &http.Response{StatusCode: 401, Header: h, Request: r, Body: io.NopCloser(strings.NewReader(`{"error":{"code":"` + huge + `"}}`))}
+		},
+		"garbage challenge": func(r *http.Request) *http.Response {
+			h := http.Header{"Www-Authenticate": {`Bearer claims="%%%", error=`, `,,,=""`, `PoP`}}
+			return &http.Response{StatusCode: 401, Header: h, Request: r, Body: io.NopCloser(strings.NewReader("\x00\xff"))}
+		},
+		"garbage JSON": func(r *http.Request) *http.Response {
+			h := http.Header{"Content-Type": {"application/json"}}
+			return &http.Response{StatusCode: 403, Header: h, Request: r, Body: io.NopCloser(strings.NewReader(`{"error":[1,{"code":null}],"message":{}}`))}
+		},
+	}
+	tokens := map[string]string{
+		"garbage":      "not.a.jwt",
+		"empty":        "",
+		"bad base64":   "a.%%%.c",
+		"JSON array":   "a.WzFd.c",
+		"huge":         huge,
+		"dots":         "....",
+		"types":        jwt(t, map[string]any{"oid": []int{1}, "tid": map[string]any{}, "appid": nil}, "s"),
+		"weird scheme": "\x00",
+	}
+	tel := newTelemetry(t)
+	for rname, respond := range responses {
+		for tname, tok := range tokens {
+			t.Run(rname+"/"+tname, func(t *testing.T) {
+				cred := &fakeCredential{getToken: func(context.Context, azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
+					return azcore.AccessToken{Token: tok, ExpiresOn: time.Now().Add(time.Hour)}, nil
+				}}
+				pl := newPipeline(pipelineOptions{
+					policies:  []azpolicy.Policy{tel.policy(true)},
+					transport: transportFunc(func(r *http.Request) (*http.Response, error) { return respond(r), nil }),
+					cred:      cred,
+				})
+				resp, err := send(t.Context(), t, pl, "https://"+fakeservice.ARMHost+"/x")
+				if err == nil && resp.Body != nil {
+					resp.Body.Close()
+				}
+			})
+		}
+	}
+}
+
+// TestPolicyConcurrent runs one policy from many goroutines.
+func TestPolicyConcurrent(t *testing.T) {
+	srv := fakeServices()
+	defer srv.Close()
+	tel := newTelemetry(t)
+	p := tel.policy(false)
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{p}, transport: srv.Client(), cred: tokenCredential(t)})
+	paths := []string{
+		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/resourcegroups",
+		srv.URL(fakeservice.ARMHost) + "/subscriptions/s",
+		srv.URL(fakeservice.StorageHost) + "/c/b",
+		srv.URL(fakeservice.GraphHost) + "/v1.0/me",
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 10 {
+				resp, err := send(t.Context(), t, pl, paths[(g+i)%len(paths)])
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	// 20 calls on each path: 20 ARM and 20 Storage failures, none for the
+	// ARM success; the Graph calls made before the bearer token policy
+	// cached a token with the challenge's claims have a challenge span and
+	// a retry span each, the later ones none.
+	if n := len(spansNamed(tel.rec, "GET "+fakeservice.ARMHost)); n != 20 {
+		t.Errorf("%d ARM spans, want 20", n)
+	}
+	if n := len(spansNamed(tel.rec, "GET "+fakeservice.StorageHost)); n != 20 {
+		t.Errorf("%d Storage spans, want 20", n)
+	}
+	if n := len(spansNamed(tel.rec, "GET "+fakeservice.GraphHost)); n < 2 || n%2 != 0 {
+		t.Errorf("%d Graph spans, want challenge and retry pairs", n)
+	}
+}
+
+func TestNewNil(t *testing.T) {
+	var p azpolicy.Policy = policy.New(nil)
+	srv := fakeServices()
+	defer srv.Close()
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{p}, transport: srv.Client(), cred: tokenCredential(t)})
+	resp, err := send(t.Context(), t, pl, srv.URL(fakeservice.ARMHost)+"/subscriptions/s/resourcegroups")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Errorf("status %d", resp.StatusCode)
+	}
+}
+
+// TestPolicySuccessDoesNotAllocate checks that on success the policy
+// allocates no more than a policy that only calls Next.
+func TestPolicySuccessDoesNotAllocate(t *testing.T) {
+	tel := newTelemetry(t)
+	resp := &http.Response{StatusCode: 200, Header: http.Header{}, Body: http.NoBody}
+	transport := transportFunc(func(*http.Request) (*http.Response, error) { return resp, nil })
+	allocs := func(p azpolicy.Policy) float64 {
+		pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{p}, transport: transport})
+		return testing.AllocsPerRun(500, func() {
+			req, err := runtime.NewRequest(t.Context(), http.MethodGet, "https://"+fakeservice.ARMHost+"/x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := pl.Do(req); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	nop := allocs(nopPolicy{})
+	with := allocs(tel.policy(true))
+	if with > nop {
+		t.Errorf("%v allocations per request with the policy, %v with a policy that only calls Next", with, nop)
+	}
+}
+
+type nopPolicy struct{}
+
+func (nopPolicy) Do(req *azpolicy.Request) (*http.Response, error) { return req.Next() }
+
+// transportFunc is a policy.Transporter.
+type transportFunc func(*http.Request) (*http.Response, error)
+
+func (f transportFunc) Do(req *http.Request) (*http.Response, error) { return f(req) }
+
+// oneByteReader reads one byte at a time, as a slow network does.
+type oneByteReader struct{ r io.Reader }
+
+func (o oneByteReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	return o.r.Read(p[:1])
+}
+
+func iotestOneByte(r io.Reader) io.Reader { return oneByteReader{r} }
