@@ -151,7 +151,11 @@ func typeName(v azcore.TokenCredential) string {
 // a new span and returns its token and error exactly as received. Failures
 // to record telemetry never fail the call: they go to otel.Handle.
 func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	start := time.Now()
+	var start time.Time
+	timed := c.duration.Enabled(ctx)
+	if timed {
+		start = time.Now()
+	}
 	ctx, span := c.tracer.Start(ctx, c.spanName, c.startOpts...)
 	var (
 		tk  azcore.AccessToken
@@ -162,12 +166,17 @@ func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptio
 	} else {
 		tk, err = c.inner.GetToken(ctx, opts)
 	}
-	c.end(ctx, span, time.Since(start), &opts, &tk, err)
+	var d time.Duration
+	if timed {
+		d = time.Since(start)
+	}
+	c.end(ctx, span, timed, d, &opts, &tk, err)
 	return tk, err
 }
 
-// end records the outcome of one GetToken call and ends its span.
-func (c *Credential) end(ctx context.Context, span trace.Span, d time.Duration, opts *policy.TokenRequestOptions, tk *azcore.AccessToken, err error) {
+// end records the outcome of one GetToken call and ends its span. timed
+// reports whether the duration histogram is enabled and d was measured.
+func (c *Credential) end(ctx context.Context, span trace.Span, timed bool, d time.Duration, opts *policy.TokenRequestOptions, tk *azcore.AccessToken, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			otel.Handle(fmt.Errorf("credential: recording a token request: %v", r))
@@ -175,6 +184,11 @@ func (c *Credential) end(ctx context.Context, span trace.Span, d time.Duration, 
 	}()
 	defer span.End()
 
+	counted := c.requests.Enabled(ctx)
+	recording := span.IsRecording()
+	if !counted && !timed && !recording {
+		return
+	}
 	oc := &c.success
 	var (
 		f  azauthtrace.Failure
@@ -188,10 +202,14 @@ func (c *Credential) end(ctx context.Context, span trace.Span, d time.Duration, 
 			}
 		}
 	}
-	c.requests.Add(ctx, 1, oc.add...)
-	c.duration.Record(ctx, d.Seconds(), oc.record...)
+	if counted {
+		c.requests.Add(ctx, 1, oc.add...)
+	}
+	if timed {
+		c.duration.Record(ctx, d.Seconds(), oc.record...)
+	}
 
-	if !span.IsRecording() {
+	if !recording {
 		return
 	}
 	n := len(c.spanAttrs) + 6
