@@ -70,17 +70,11 @@ func (p *Policy) Do(req *azpolicy.Request) (*http.Response, error) {
 		return resp, err
 	}
 	afterChallenge := req.OperationValue(&challenged{}) && takeChallenge(req)
-	if !afterChallenge && !candidate(resp.StatusCode) {
+	if !afterChallenge && !azauthtrace.Recognizes(resp) {
 		return resp, err
 	}
 	p.record(req, resp, start, afterChallenge)
 	return resp, err
-}
-
-// candidate reports whether a response with this status may be an
-// authentication or authorization failure of a resource service.
-func candidate(status int) bool {
-	return status == http.StatusUnauthorized || status == http.StatusForbidden
 }
 
 // takeChallenge reports whether the operation's last try met a claims
@@ -102,13 +96,7 @@ func (p *Policy) record(req *azpolicy.Request, resp *http.Response, start time.T
 			otel.Handle(fmt.Errorf("azauthtrace/policy: recording a %d response: %v", resp.StatusCode, r))
 		}
 	}()
-	var (
-		f      azauthtrace.Failure
-		failed bool
-	)
-	if candidate(resp.StatusCode) || resp.StatusCode >= http.StatusBadRequest {
-		f, failed = azauthtrace.FromResponse(resp)
-	}
+	f, failed := azauthtrace.FromResponse(resp)
 	if !failed && !afterChallenge {
 		return
 	}
