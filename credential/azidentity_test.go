@@ -75,6 +75,7 @@ type expect struct {
 	corrID  string
 	reqID   string
 	tsg     string
+	failed  string // the credential the failure came from
 	// chain lists "<credential>:<class>" per chain attempt event.
 	chain []string
 }
@@ -177,7 +178,9 @@ func TestAzidentityCredentials(t *testing.T) {
 			name:  "ClientSecretCredential/invalid secret",
 			setup: func(t *testing.T) azcore.TokenCredential { return secretCred(t, fakeentra.Failure(badSecret)) },
 			opts:  withClaims,
-			want:  fromCase("ClientSecretCredential.GetToken", badSecret).with(func(e *expect) { e.tsg = tsg + "#client-secret" }),
+			want: fromCase("ClientSecretCredential.GetToken", badSecret).with(func(e *expect) {
+				e.tsg, e.failed = tsg+"#client-secret", "ClientSecretCredential"
+			}),
 		},
 		{
 			name:  "WorkloadIdentityCredential/success",
@@ -287,7 +290,7 @@ func TestAzidentityCredentials(t *testing.T) {
 			opts: policy.TokenRequestOptions{Scopes: []string{"https://canary-dac-prod.example/.default"}, Claims: canaryClaims},
 			want: expect{
 				span: "DefaultAzureCredential.GetToken", class: "configuration", errType: "*azidentity.AuthenticationFailedError",
-				status: 400, corrID: "5b9d0c3e-8f2a-4c71-9e44-1d2f3a4b5c6d", tsg: tsg + "#managed-id",
+				status: 400, corrID: "5b9d0c3e-8f2a-4c71-9e44-1d2f3a4b5c6d", tsg: tsg + "#managed-id", failed: "ManagedIdentityCredential",
 				chain: []string{
 					"EnvironmentCredential:credential_unavailable",
 					"WorkloadIdentityCredential:credential_unavailable",
@@ -400,6 +403,7 @@ func checkRealCredential(t *testing.T, tel *telemetry, opts policy.TokenRequestO
 		otelx.CorrelationIDKey:      want.corrID,
 		otelx.ServiceRequestIDKey:   want.reqID,
 		otelx.TroubleshootingURLKey: want.tsg,
+		otelx.FailedCredentialKey:   want.failed,
 	} {
 		if v != 0 && v != "" {
 			wantAttr(t, m, k, v)

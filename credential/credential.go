@@ -214,7 +214,7 @@ func (c *Credential) end(ctx context.Context, span trace.Span, timed bool, d tim
 	}
 	n := len(c.spanAttrs) + 6
 	if err != nil {
-		n += 24
+		n += 26
 	}
 	attrs := make([]attribute.KeyValue, 0, n)
 	attrs = append(attrs, c.spanAttrs...)
