@@ -210,3 +210,19 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+// TestFromErrorNamesTheCredential finds the credential type wherever
+// azidentity's wording puts it.
+func TestFromErrorNamesTheCredential(t *testing.T) {
+	for text, want := range map[string]string{
+		"AzureCLICredential: executable not found on path":                                               "AzureCLICredential",
+		"listing groups: AzureCLICredential: executable not found on path":                               "AzureCLICredential",
+		"AzureCLICredential.GetToken(): ERROR: run az login --claims-challenge <claims> --scope x":       "AzureCLICredential",
+		"InteractiveBrowserCredential can't acquire a token without user interaction. Call Authenticate": "InteractiveBrowserCredential",
+	} {
+		f, ok := azauthtrace.FromError(errors.New(text))
+		if !ok || f.Credential != want {
+			t.Errorf("FromError(%q).Credential = %q, %v; want %q", text, f.Credential, ok, want)
+		}
+	}
+}

@@ -507,7 +507,7 @@ func leadingCredential(s string) string {
 		}
 		rest := line[end:]
 		if start < off+i && (start == 0 || line[start-1] == ' ') &&
-			(strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, " authentication failed") || strings.HasPrefix(rest, " can't acquire")) {
+			(strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, ".GetToken") || strings.HasPrefix(rest, " authentication failed") || strings.HasPrefix(rest, " can't acquire")) {
 			return line[start:end]
 		}
 		off = end

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test of azauthtrace: formatting, vet, the unit and end-to-end
+# tests under the race detector, and a short run of each fuzz target.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+fuzztime="${FUZZTIME:-10s}"
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test -race"
+go test -race -count=1 ./...
+
+echo "== fuzz smoke runs ($fuzztime each)"
+for target in FuzzTokenBody FuzzServiceBody FuzzChallenge FuzzErrorText; do
+  go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" .
+done
+
+for mod in e2e; do
+  if [ -f "$mod/go.mod" ]; then
+    echo "== $mod: go vet, go test -race"
+    (cd "$mod" && go vet ./... && go test -race -count=1 ./...)
+  fi
+done
