@@ -25,7 +25,7 @@ import (
 
 // outcomeUnknown is the outcome of a failed token request that could not
 // be classified.
-const outcomeUnknown = "unknown"
+const outcomeUnknown = otelx.OutcomeUnknown
 
 // durationBuckets are the histogram boundaries, in seconds: from a cached
 // token (well under a millisecond) to managed identity retries (tens of

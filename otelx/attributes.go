@@ -232,8 +232,12 @@ const (
 	// HTTPStatusCodeKey and ServerAddressKey.
 	FailuresMetric = "azauth.failures"
 
-	// OutcomeKey is "success" or the failure class.
+	// OutcomeKey is "success", the failure class, or "unknown" for a
+	// failure the classifier does not recognise.
 	OutcomeKey = attribute.Key(Namespace + "outcome")
 	// OutcomeSuccess is the OutcomeKey value of a successful request.
 	OutcomeSuccess = "success"
+	// OutcomeUnknown is the OutcomeKey value of a failure the classifier
+	// does not recognise.
+	OutcomeUnknown = "unknown"
 )
