@@ -1,9 +1,9 @@
 package policy
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"strings"
 )
 
@@ -29,21 +29,6 @@ type principal struct {
 	Name string
 }
 
-// claims are the JWT payload claims the policy reads.
-type claims struct {
-	TID               string `json:"tid"`
-	OID               string `json:"oid"`
-	AppID             string `json:"appid"`
-	AZP               string `json:"azp"`
-	IDType            string `json:"idtyp"`
-	MIRID             string `json:"xms_mirid"`
-	UPN               string `json:"upn"`
-	UniqueName        string `json:"unique_name"`
-	PreferredUsername string `json:"preferred_username"`
-	Email             string `json:"email"`
-	Name              string `json:"name"`
-}
-
 // principalFromAuthorization decodes the payload of the bearer token in an
 // Authorization header value. It checks no signature: the result says who
 // the caller claimed to be, which is what a service that denied the call
@@ -67,25 +52,184 @@ func principalFromAuthorization(authorization string, withNames bool) (p princip
 	if err != nil {
 		return principal{}, false
 	}
-	var c claims
-	if err := json.Unmarshal(raw, &c); err != nil {
-		// A claim of an unexpected type leaves the others decoded.
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) {
-			return principal{}, false
+	var appID, azp, upn, uniqueName, preferred, email, name string
+	ok = scanStringMembers(raw, func(key, quoted []byte) {
+		value := func() string { return unquote(quoted) }
+		switch string(key) {
+		case "tid":
+			p.TenantID = value()
+		case "oid":
+			p.ObjectID = value()
+		case "appid":
+			appID = value()
+		case "azp":
+			azp = value()
+		case "idtyp":
+			p.Type = value()
+		case "xms_mirid":
+			p.ManagedIdentityID = value()
+		}
+		if !withNames {
+			return
+		}
+		switch string(key) {
+		case "upn":
+			upn = value()
+		case "unique_name":
+			uniqueName = value()
+		case "preferred_username":
+			preferred = value()
+		case "email":
+			email = value()
+		case "name":
+			name = value()
+		}
+	})
+	if !ok {
+		return principal{}, false
+	}
+	p.AppID = firstNonEmpty(appID, azp)
+	p.Name = firstNonEmpty(upn, uniqueName, preferred, email, name)
+	return p, p != principal{}
+}
+
+// scanStringMembers calls member for each member of the JSON object in b
+// whose value is a string, with the raw key and the quoted value (see
+// unquote). Members of other types are skipped. It reports whether b is a well-formed JSON object (it checks
+// the structure, not every literal). It reads b once, without recursion,
+// and never panics.
+func scanStringMembers(b []byte, member func(key, quoted []byte)) bool {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return skipSpace(b, i+1) == len(b)
+	}
+	for {
+		// "key"
+		if i >= len(b) || b[i] != '"' {
+			return false
+		}
+		kEnd, ok := stringEnd(b, i)
+		if !ok {
+			return false
+		}
+		key := b[i+1 : kEnd]
+		i = skipSpace(b, kEnd+1)
+		if i >= len(b) || b[i] != ':' {
+			return false
+		}
+		i = skipSpace(b, i+1)
+		if i >= len(b) {
+			return false
+		}
+		// value
+		if b[i] == '"' {
+			vEnd, ok := stringEnd(b, i)
+			if !ok {
+				return false
+			}
+			member(key, b[i:vEnd+1])
+			i = vEnd + 1
+		} else {
+			var ok bool
+			if i, ok = skipValue(b, i); !ok {
+				return false
+			}
+		}
+		i = skipSpace(b, i)
+		if i >= len(b) {
+			return false
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case '}':
+			return skipSpace(b, i+1) == len(b)
+		default:
+			return false
 		}
 	}
-	p = principal{
-		TenantID:          bounded(c.TID),
-		ObjectID:          bounded(c.OID),
-		AppID:             bounded(firstNonEmpty(c.AppID, c.AZP)),
-		Type:              bounded(c.IDType),
-		ManagedIdentityID: bounded(c.MIRID),
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
 	}
-	if withNames {
-		p.Name = bounded(firstNonEmpty(c.UPN, c.UniqueName, c.PreferredUsername, c.Email, c.Name))
+	return i
+}
+
+// stringEnd returns the index of the quote that closes the string whose
+// opening quote is at b[i].
+func stringEnd(b []byte, i int) (int, bool) {
+	j := i + 1
+	for j < len(b) {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			return 0, false
+		}
+		j += k
+		// The quote is escaped if an odd number of backslashes precede it.
+		n := 0
+		for m := j - 1; m > i && b[m] == '\\'; m-- {
+			n++
+		}
+		if n%2 == 0 {
+			return j, true
+		}
+		j++
 	}
-	return p, p != principal{}
+	return 0, false
+}
+
+// skipValue skips the number, literal, object or array at b[i] and returns
+// the index after it.
+func skipValue(b []byte, i int) (int, bool) {
+	start, depth := i, 0
+	for i < len(b) {
+		switch c := b[i]; c {
+		case '"':
+			end, ok := stringEnd(b, i)
+			if !ok {
+				return 0, false
+			}
+			i = end
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i, i > start // the end of the enclosing object
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				return i, i > start
+			}
+		}
+		i++
+		if depth == 0 && i < len(b) && (b[i-1] == '}' || b[i-1] == ']') {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// unquote decodes a quoted JSON string, "" when it is too long or invalid.
+func unquote(quoted []byte) string {
+	if len(quoted) > maxClaimLen+2 {
+		return ""
+	}
+	inner := quoted[1 : len(quoted)-1]
+	if !bytes.ContainsRune(inner, '\\') {
+		return string(inner)
+	}
+	var s string
+	if json.Unmarshal(quoted, &s) != nil || len(s) > maxClaimLen {
+		return ""
+	}
+	return s
 }
 
 func firstNonEmpty(ss ...string) string {
@@ -95,12 +239,4 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
-}
-
-// bounded drops values too long to be a claim the policy records.
-func bounded(s string) string {
-	if len(s) > maxClaimLen {
-		return ""
-	}
-	return s
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // testJWT returns header.payload.signature with claims as the payload.
@@ -120,6 +121,65 @@ func FuzzPrincipalFromAuthorization(f *testing.F) {
 		for _, v := range []string{p.TenantID, p.ObjectID, p.AppID, p.Type, p.ManagedIdentityID, p.Name} {
 			if len(v) > maxClaimLen {
 				t.Errorf("claim of %d bytes", len(v))
+			}
+		}
+	})
+}
+
+// realisticToken is shaped like an Entra ID v1 access token for a
+// managed identity: about 1.5 KB.
+func realisticToken(tb testing.TB) string {
+	return testJWT(tb, map[string]any{
+		"aud": "https://management.azure.com", "iss": "https://sts.windows.net/aaaabbbb-0000-cccc-1111-dddd2222eeee/",
+		"iat": 1700000000, "nbf": 1700000000, "exp": 1700086400,
+		"aio": strings.Repeat("E2Zg", 30), "appid": "00001111-aaaa-2222-bbbb-3333cccc4444", "appidacr": "2",
+		"idp": "https://sts.windows.net/aaaabbbb-0000-cccc-1111-dddd2222eeee/", "idtyp": "app",
+		"oid": "00000000-0000-0000-0000-00000000000b", "rh": "0.AAAA" + strings.Repeat("x", 60),
+		"sub": "00000000-0000-0000-0000-00000000000b", "tid": "aaaabbbb-0000-cccc-1111-dddd2222eeee",
+		"uti": "abcdefghijklmnopqrstuv", "ver": "1.0", "xms_az_rid": "/subscriptions/s/resourcegroups/rg/providers/Microsoft.Compute/virtualMachines/vm",
+		"xms_mirid": "/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi",
+		"xms_cae":   "1", "xms_tcdt": 1600000000, "xms_idrel": "7 12",
+	}, strings.Repeat("s", 342))
+}
+
+func BenchmarkPrincipalFromAuthorization(b *testing.B) {
+	h := "Bearer " + realisticToken(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := principalFromAuthorization(h, false); !ok {
+			b.Fatal("not decoded")
+		}
+	}
+}
+
+// FuzzScanStringMembers checks the claims scanner against encoding/json:
+// on every valid JSON object, it finds the same string members.
+func FuzzScanStringMembers(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `{"oid":"a","tid":"b"}`, `{"a":{"oid":"x"},"oid":"y"}`, `{"a":[1,"]",{"b":"}"}],"oid":"\"q\\"}`,
+		`{"oid":"\u00e9\ud83d\ude00"}`, `{"oid":1}`, `{"oid":"a","oid":"b"}`, `{"x":true,"y":null,"z":-1.5e3}`, `{"a":}`, `{"a":1]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got := map[string]string{}
+		ok := scanStringMembers(b, func(key, quoted []byte) {
+			got[string(key)] = unquote(quoted)
+		})
+		var want map[string]any
+		if json.Unmarshal(b, &want) != nil || !utf8.Valid(b) {
+			return // the scanner may be more lenient than encoding/json
+		}
+		if !ok {
+			t.Fatalf("scanner rejects valid %q", b)
+		}
+		for k, v := range want {
+			s, isString := v.(string)
+			if !isString || len(s) > maxClaimLen || strings.Contains(k, `\`) {
+				continue
+			}
+			if got[k] != s {
+				t.Errorf("%s = %q, encoding/json says %q (in %q)", k, got[k], s, b)
 			}
 		}
 	})
