@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -218,3 +219,6 @@ func fakeServices() *fakeservice.Server {
 		},
 	)
 }
+
+// stringsReader returns a reader of s.
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }

@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/azauthtrace/azauthtrace"
@@ -45,6 +46,9 @@ func New(opts *Options) *Policy {
 		metric.WithUnit("{failure}"))
 	if err != nil {
 		otel.Handle(err)
+	}
+	if p.failures == nil {
+		p.failures = metricnoop.Int64Counter{}
 	}
 	return p
 }
@@ -88,39 +92,31 @@ func takeChallenge(req *azpolicy.Request) bool {
 	return true
 }
 
-// record records one try's response. Telemetry must never fail or crash
-// the call, so a panic here is reported to otel.Handle.
+// record records one try's response: one the classifier recognises, or
+// the try after a claims challenge. Telemetry must never fail or crash the
+// call, so a panic here is reported to otel.Handle.
 func (p *Policy) record(req *azpolicy.Request, resp *http.Response, start time.Time, afterChallenge bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			otel.Handle(fmt.Errorf("azauthtrace/policy: recording a %d response: %v", resp.StatusCode, r))
 		}
 	}()
-	f, failed := azauthtrace.FromResponse(resp)
-	if !failed && !afterChallenge {
-		return
-	}
 	raw := req.Raw()
 	ctx := raw.Context()
 	host := ""
 	if raw.URL != nil {
 		host = raw.URL.Hostname()
 	}
-	if failed {
-		if f.Challenge.ClaimsPresent {
-			req.SetOperationValue(challenged{})
-			req.SetOperationValue(&challengeState{pending: true})
-		}
-		p.count(ctx, f.Class, resp.StatusCode, host)
-	}
-
 	enclosing := trace.SpanFromContext(ctx)
 	downstream, hasDownstream := downstreamSpan(ctx, resp)
 	if hasDownstream && enclosing.IsRecording() {
 		// The SDK (azcore's HTTP tracing, or an instrumented transport)
 		// already recorded a span for this try, and it has ended. Add the
 		// diagnosis to the span that encloses it: the SDK operation's.
-		p.annotate(enclosing, req, resp, f, failed, afterChallenge, host)
+		f, failed := p.classify(ctx, req, resp, host)
+		if failed || afterChallenge {
+			p.annotate(enclosing, req, resp, f, failed, afterChallenge, host)
+		}
 		return
 	}
 	kind := trace.SpanKindClient
@@ -132,21 +128,42 @@ func (p *Policy) record(req *azpolicy.Request, resp *http.Response, start time.T
 	}
 	_, span := p.tracer.Start(ctx, spanName(raw.Method, host),
 		trace.WithSpanKind(kind), trace.WithTimestamp(start))
-	if span.IsRecording() {
-		attrs := make([]attribute.KeyValue, 0, 32)
-		attrs = appendRequestAttributes(attrs, req, resp, host)
-		if failed {
-			attrs = p.appendFailure(attrs, req, f)
-		}
-		if afterChallenge {
-			attrs = append(attrs, otelx.ChallengeRetryKey.Bool(true))
-		}
-		span.SetAttributes(attrs...)
-		if failed {
-			span.SetStatus(codes.Error, statusDescription(resp.StatusCode, f))
-		}
+	defer span.End()
+	if !span.IsRecording() && !p.failures.Enabled(ctx) {
+		return // nothing would record the diagnosis: don't make it
 	}
-	span.End()
+	f, failed := p.classify(ctx, req, resp, host)
+	if !span.IsRecording() {
+		return
+	}
+	attrs := make([]attribute.KeyValue, 0, 32)
+	attrs = appendRequestAttributes(attrs, req, resp, host)
+	if failed {
+		attrs = p.appendFailure(attrs, req, f)
+	}
+	if afterChallenge {
+		attrs = append(attrs, otelx.ChallengeRetryKey.Bool(true))
+	}
+	span.SetAttributes(attrs...)
+	if failed {
+		span.SetStatus(codes.Error, statusDescription(resp.StatusCode, f))
+	}
+}
+
+// classify diagnoses resp, counts the failure, and marks the operation
+// when the response carries a claims challenge, so that the next try is
+// recorded too.
+func (p *Policy) classify(ctx context.Context, req *azpolicy.Request, resp *http.Response, host string) (azauthtrace.Failure, bool) {
+	f, failed := azauthtrace.FromResponse(resp)
+	if !failed {
+		return f, false
+	}
+	if f.Challenge.ClaimsPresent {
+		req.SetOperationValue(challenged{})
+		req.SetOperationValue(&challengeState{pending: true})
+	}
+	p.count(ctx, f.Class, resp.StatusCode, host)
+	return f, true
 }
 
 // annotate adds a try's diagnosis to the span that encloses the try.
@@ -229,7 +246,7 @@ func (p *Policy) appendFailure(attrs []attribute.KeyValue, req *azpolicy.Request
 
 // count adds a failure to the failures counter.
 func (p *Policy) count(ctx context.Context, class azauthtrace.Class, status int, host string) {
-	if p.failures == nil || !p.failures.Enabled(ctx) {
+	if !p.failures.Enabled(ctx) {
 		return
 	}
 	p.failures.Add(ctx, 1, metric.WithAttributes(

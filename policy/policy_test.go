@@ -800,3 +800,37 @@ func (o oneByteReader) Read(p []byte) (int, error) {
 }
 
 func iotestOneByte(r io.Reader) io.Reader { return oneByteReader{r} }
+
+// TestPolicyNotSampled checks that a try whose span is not sampled is
+// still counted, and leaves no span.
+func TestPolicyNotSampled(t *testing.T) {
+	srv := fakeServices()
+	defer srv.Close()
+	tel := newTelemetry(t, sdktrace.WithSampler(sdktrace.NeverSample()))
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: srv.Client(), cred: tokenCredential(t)})
+	resp, err := send(t.Context(), t, pl, srv.URL(fakeservice.ARMHost)+"/subscriptions/s/resourcegroups")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if n := len(tel.rec.Ended()); n != 0 {
+		t.Errorf("spans: %s; want none", spanNames(tel.rec))
+	}
+	var rm metricdata.ResourceMetrics
+	if err := tel.reader.Collect(t.Context(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name == otelx.FailuresMetric {
+				for _, dp := range m.Data.(metricdata.Sum[int64]).DataPoints {
+					n += dp.Value
+				}
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%s counted %d failures, want 1", otelx.FailuresMetric, n)
+	}
+}
