@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	azpolicy "github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -136,15 +137,16 @@ func (p *Policy) record(req *azpolicy.Request, resp *http.Response, start time.T
 	if !span.IsRecording() {
 		return
 	}
-	attrs := make([]attribute.KeyValue, 0, 32)
-	attrs = appendRequestAttributes(attrs, req, resp, host)
+	attrs := getAttrs()
+	defer putAttrs(attrs)
+	*attrs = appendRequestAttributes(*attrs, req, resp, host)
 	if failed {
-		attrs = p.appendFailure(attrs, req, f)
+		*attrs = p.appendFailure(*attrs, req, f)
 	}
 	if afterChallenge {
-		attrs = append(attrs, otelx.ChallengeRetryKey.Bool(true))
+		*attrs = append(*attrs, otelx.ChallengeRetryKey.Bool(true))
 	}
-	span.SetAttributes(attrs...)
+	span.SetAttributes(*attrs...) // copies them
 	if failed {
 		span.SetStatus(codes.Error, statusDescription(resp.StatusCode, f))
 	}
@@ -168,21 +170,43 @@ func (p *Policy) classify(ctx context.Context, req *azpolicy.Request, resp *http
 
 // annotate adds a try's diagnosis to the span that encloses the try.
 func (p *Policy) annotate(span trace.Span, req *azpolicy.Request, resp *http.Response, f azauthtrace.Failure, failed, afterChallenge bool, host string) {
-	event := make([]attribute.KeyValue, 0, 32)
-	event = appendRequestAttributes(event, req, resp, host)
+	attrs := getAttrs()
+	defer putAttrs(attrs)
+	event := appendRequestAttributes(*attrs, req, resp, host)
 	if afterChallenge {
 		event = append(event, otelx.ChallengeRetryKey.Bool(true))
 	}
 	if !failed {
 		span.AddEvent(otelx.ChallengeRetryEvent, trace.WithAttributes(event...))
+		*attrs = event
 		return
 	}
 	n := len(event)
 	event = p.appendFailure(event, req, f)
 	// The span carries the diagnosis of the operation's last failure; the
 	// request attributes stay on the event, as the HTTP span has its own.
+	// Both calls copy the attributes.
 	span.SetAttributes(event[n:]...)
 	span.AddEvent(otelx.FailureEvent, trace.WithAttributes(event...))
+	*attrs = event
+}
+
+// attrPool holds the attribute slices of failures being recorded; the
+// tracing SDK copies the attributes it is given.
+var attrPool = sync.Pool{New: func() any {
+	s := make([]attribute.KeyValue, 0, 40)
+	return &s
+}}
+
+func getAttrs() *[]attribute.KeyValue { return attrPool.Get().(*[]attribute.KeyValue) }
+
+func putAttrs(s *[]attribute.KeyValue) {
+	if cap(*s) > 256 {
+		return
+	}
+	clear(*s) // drop references to strings
+	*s = (*s)[:0]
+	attrPool.Put(s)
 }
 
 // appendRequestAttributes appends the attributes of the HTTP request and

@@ -834,3 +834,40 @@ func TestPolicyNotSampled(t *testing.T) {
 		t.Errorf("%s counted %d failures, want 1", otelx.FailuresMetric, n)
 	}
 }
+
+// TestPolicyPerCall shows what the policy sees from PerCallPolicies: the
+// final response of each operation only, without the access token, and
+// not a claims challenge the bearer token policy answered.
+func TestPolicyPerCall(t *testing.T) {
+	srv := fakeServices()
+	defer srv.Close()
+	tel := newTelemetry(t)
+	pl := runtime.NewPipeline("test", "v0.0.0",
+		runtime.PipelineOptions{PerRetry: []azpolicy.Policy{
+			runtime.NewBearerTokenPolicy(tokenCredential(t), []string{"https://management.azure.com/.default"}, nil),
+		}},
+		&azpolicy.ClientOptions{
+			PerCallPolicies: []azpolicy.Policy{tel.policy(false)},
+			Transport:       srv.Client(),
+			Retry:           azpolicy.RetryOptions{MaxRetries: -1},
+		})
+	for _, u := range []string{
+		srv.URL(fakeservice.StorageHost) + "/c/b",
+		srv.URL(fakeservice.GraphHost) + "/v1.0/me", // challenged, then accepted
+	} {
+		resp, err := send(t.Context(), t, pl, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	spans := tel.rec.Ended()
+	if len(spans) != 1 || spans[0].Name() != "GET "+fakeservice.StorageHost {
+		t.Fatalf("spans: %s; want only the Storage failure", spanNames(tel.rec))
+	}
+	checkAttrs(t, "span", attrs(spans[0].Attributes()), map[attribute.Key]any{
+		otelx.ClassKey:             "permission",
+		otelx.PrincipalObjectIDKey: nil, // the token is set after this policy ran
+		otelx.PrincipalTenantIDKey: nil,
+	})
+}
