@@ -3,9 +3,11 @@ package policy
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	azpolicy "github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -27,6 +29,18 @@ type Policy struct {
 	tracer    trace.Tracer
 	failures  metric.Int64Counter
 	withNames bool
+
+	// last caches the principal of the last token decoded, by a hash of
+	// the Authorization header: a client sends the same token for up to
+	// an hour. The token itself is not kept.
+	seed maphash.Seed
+	last atomic.Pointer[decodedPrincipal]
+}
+
+type decodedPrincipal struct {
+	hash uint64
+	p    principal
+	ok   bool
 }
 
 var _ azpolicy.Policy = (*Policy)(nil)
@@ -40,6 +54,7 @@ func New(opts *Options) *Policy {
 	p := &Policy{
 		tracer:    otelx.Tracer(o.TracerProvider),
 		withNames: o.RecordPrincipalNames,
+		seed:      maphash.MakeSeed(),
 	}
 	var err error
 	p.failures, err = otelx.Meter(o.MeterProvider).Int64Counter(otelx.FailuresMetric,
@@ -239,7 +254,7 @@ func (p *Policy) appendFailure(attrs []attribute.KeyValue, req *azpolicy.Request
 			attrs = append(attrs, kv)
 		}
 	}
-	pr, ok := principalFromAuthorization(req.Raw().Header.Get("Authorization"), p.withNames)
+	pr, ok := p.principal(req.Raw().Header.Get("Authorization"))
 	if !ok {
 		return attrs
 	}
@@ -266,6 +281,21 @@ func (p *Policy) appendFailure(attrs []attribute.KeyValue, req *azpolicy.Request
 		str(otelx.PrincipalNameKey, pr.Name)
 	}
 	return attrs
+}
+
+// principal returns the principal of the bearer token in an Authorization
+// header value, decoding it unless it is the last one decoded.
+func (p *Policy) principal(authorization string) (principal, bool) {
+	if authorization == "" {
+		return principal{}, false
+	}
+	h := maphash.String(p.seed, authorization)
+	if d := p.last.Load(); d != nil && d.hash == h {
+		return d.p, d.ok
+	}
+	pr, ok := principalFromAuthorization(authorization, p.withNames)
+	p.last.Store(&decodedPrincipal{hash: h, p: pr, ok: ok})
+	return pr, ok
 }
 
 // count adds a failure to the failures counter.

@@ -871,3 +871,36 @@ func TestPolicyPerCall(t *testing.T) {
 		otelx.PrincipalTenantIDKey: nil,
 	})
 }
+
+// TestPolicyTokensAlternate checks that one policy attributes each failure
+// to the token of its own request when clients with different tokens
+// share it.
+func TestPolicyTokensAlternate(t *testing.T) {
+	srv := fakeServices()
+	defer srv.Close()
+	tel := newTelemetry(t)
+	p := tel.policy(false)
+	oids := []string{"00000000-0000-0000-0000-0000000000a1", "00000000-0000-0000-0000-0000000000a2"}
+	var pipelines []runtime.Pipeline
+	for _, oid := range oids {
+		tok := jwt(t, map[string]any{"oid": oid, "tid": tenantID}, "s")
+		cred := &fakeCredential{getToken: func(context.Context, azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
+			return azcore.AccessToken{Token: tok, ExpiresOn: time.Now().Add(time.Hour)}, nil
+		}}
+		pipelines = append(pipelines, newPipeline(pipelineOptions{policies: []azpolicy.Policy{p}, transport: srv.Client(), cred: cred}))
+	}
+	for i := range 6 {
+		resp, err := send(t.Context(), t, pipelines[i%2], srv.URL(fakeservice.StorageHost)+"/c/b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	spans := tel.rec.Ended()
+	if len(spans) != 6 {
+		t.Fatalf("spans: %s", spanNames(tel.rec))
+	}
+	for i, s := range spans {
+		checkAttrs(t, fmt.Sprint("span ", i), attrs(s.Attributes()), map[attribute.Key]any{otelx.PrincipalObjectIDKey: oids[i%2]})
+	}
+}
