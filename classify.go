@@ -249,7 +249,8 @@ func classifyService(f *Failure, bf *bodyFields, h http.Header, req *http.Reques
 	if f.RequestID == "" {
 		f.RequestID = first(labelled(msg, "RequestId:"), labelled(msg, "ActivityId:"), labelled(msg, "TrackingId:"))
 	}
-	f.Description = sanitize(firstLine(first(msg, bf.authDetail)))
+	// Storage's AuthenticationErrorDetail says more than its message.
+	f.Description = sanitize(firstLine(first(bf.authDetail, msg)))
 	if f.Description == "" && f.Challenge.Description != "" {
 		f.Description = f.Challenge.Description
 	}
@@ -476,10 +477,48 @@ func deniedPrincipal(f *Failure, msg string) {
 		if _, a, ok := strings.Cut(rest, "data action "); ok {
 			f.Action, _, _ = strings.Cut(a, " ")
 		}
+	case strings.Contains(msg, "principal ["):
+		// Cosmos DB: "principal [oid] does not have required RBAC
+		// permissions to perform action [A] on resource [R]".
+		f.PrincipalID = bracketedAfter(msg, "principal [")
+		f.Action = bracketedAfter(msg, "action [")
+		f.Scope = bracketedAfter(msg, "resource [")
+	case strings.Contains(msg, "'appid="):
+		// Key Vault access policies: "The user, group or application
+		// 'appid=A;oid=O;iss=I' does not have secrets get permission on
+		// key vault 'V;location=L'".
+		for _, kv := range strings.Split(quotedAfter(msg, "'appid="), ";") {
+			k, v, _ := strings.Cut(kv, "=")
+			if k == "oid" {
+				f.PrincipalID = v
+			}
+		}
+		f.PrincipalName, _, _ = strings.Cut(quotedAfter(msg, "'appid="), ";")
+		if _, rest, ok := strings.Cut(msg, "does not have "); ok {
+			if a, _, ok := strings.Cut(rest, " permission on "); ok && len(a) < 64 {
+				f.Action = a
+			}
+		}
+		f.Scope, _, _ = strings.Cut(quotedAfter(msg, "key vault '"), ";")
 	}
 	if f.PrincipalName == f.PrincipalID {
 		f.PrincipalName = ""
 	}
+}
+
+// bracketedAfter returns the text between prefix (which ends with "[")
+// and the next "]".
+func bracketedAfter(s, prefix string) string {
+	i := strings.Index(s, prefix)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(prefix):]
+	j := strings.IndexByte(s, ']')
+	if j < 0 {
+		return ""
+	}
+	return s[:j]
 }
 
 // quotedAfter returns the text between prefix (which ends with the opening
