@@ -2,6 +2,7 @@ package fakeentra
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -27,6 +28,22 @@ func AzureCLI(tb testing.TB, r Response) {
 	if runtime.GOOS == "windows" {
 		tb.Skip("the fake az is a shell script")
 	}
+	if err := WriteAzureCLI(EmptyPath(tb), r); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// ErrNoShell is returned by WriteAzureCLI on Windows, where the fake az,
+// a shell script, cannot run.
+var ErrNoShell = errors.New("fakeentra: the fake az is a shell script, which needs /bin/sh")
+
+// WriteAzureCLI writes the fake az executable of AzureCLI, answering with
+// r, into dir. Put dir on PATH (alone, so that azd and pwsh are not found
+// either) for azidentity to run it.
+func WriteAzureCLI(dir string, r Response) error {
+	if runtime.GOOS == "windows" {
+		return ErrNoShell
+	}
 	var script string
 	if r.Token != "" {
 		exp := time.Now().Add(r.lifetime())
@@ -39,7 +56,7 @@ func AzureCLI(tb testing.TB, r Response) {
 			"tokenType":    "Bearer",
 		})
 		if err != nil {
-			tb.Fatal(err)
+			return err
 		}
 		script = "printf '%s\\n' " + shellQuote(string(out)) + "\n"
 	} else {
@@ -49,10 +66,7 @@ func AzureCLI(tb testing.TB, r Response) {
 		}
 		script = "printf '%s\\n' " + shellQuote(r.Body) + " >&2\nexit " + strconv.Itoa(status) + "\n"
 	}
-	dir := EmptyPath(tb)
-	if err := os.WriteFile(filepath.Join(dir, "az"), []byte("#!/bin/sh\n"+script), 0o755); err != nil {
-		tb.Fatal(err)
-	}
+	return os.WriteFile(filepath.Join(dir, "az"), []byte("#!/bin/sh\n"+script), 0o755)
 }
 
 // EmptyPath sets PATH to a new, empty directory for the rest of tb's test,

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -32,6 +33,11 @@ const DefaultLifetime = time.Hour
 type Response struct {
 	// Token is the access token to issue.
 	Token string
+	// ChallengeToken, when set, is issued by the fake Entra ID instead of
+	// Token to a token request whose claims parameter asks for more than
+	// the client capabilities (xms_cc): a request that answers a claims
+	// challenge. The other endpoints ignore it.
+	ChallengeToken string
 	// ExpiresIn is the issued token's lifetime; DefaultLifetime when zero.
 	ExpiresIn time.Duration
 
@@ -116,15 +122,26 @@ type Entra struct {
 // server is closed when tb's test ends.
 func NewEntra(tb testing.TB, r Response) *Entra {
 	tb.Helper()
+	e := StartEntra(r)
+	tb.Cleanup(e.Close)
+	return e
+}
+
+// StartEntra starts a fake Entra ID whose token endpoint answers with r,
+// outside a test. Close it when done.
+func StartEntra(r Response) *Entra {
 	e := &Entra{}
 	e.tok.set(r)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", e.discovery)
+	mux.HandleFunc("GET /common/UserRealm/{user}", e.userRealm)
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", e.token)
 	e.srv = httptest.NewTLSServer(mux)
-	tb.Cleanup(e.srv.Close)
 	return e
 }
+
+// Close shuts the server down.
+func (e *Entra) Close() { e.srv.Close() }
 
 // AuthorityHost is the server's URL with a trailing slash, the value for
 // cloud.Configuration.ActiveDirectoryAuthorityHost.
@@ -157,19 +174,58 @@ func (e *Entra) discovery(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (e *Entra) token(w http.ResponseWriter, _ *http.Request) {
+// userRealm answers MSAL's user realm discovery, which precedes a
+// username and password token request: every user is a managed (cloud)
+// account.
+func (e *Entra) userRealm(w http.ResponseWriter, r *http.Request) {
+	domain := "contoso.onmicrosoft.com"
+	if _, d, ok := strings.Cut(r.PathValue("user"), "@"); ok && d != "" {
+		domain = d
+	}
+	writeJSON(w, map[string]string{
+		"ver":                 "1.0",
+		"account_type":        "Managed",
+		"domain_name":         domain,
+		"cloud_instance_name": "microsoftonline.com",
+		"cloud_audience_urn":  "urn:federation:MicrosoftOnline",
+	})
+}
+
+func (e *Entra) token(w http.ResponseWriter, r *http.Request) {
 	resp := e.tok.get()
 	if resp.Token == "" {
 		resp.writeFailure(w)
 		return
 	}
+	token := resp.Token
+	if resp.ChallengeToken != "" && answersChallenge(r.PostFormValue("claims")) {
+		token = resp.ChallengeToken
+	}
 	secs := int(resp.lifetime() / time.Second)
 	writeJSON(w, map[string]any{
 		"token_type":     "Bearer",
-		"access_token":   resp.Token,
+		"access_token":   token,
 		"expires_in":     secs,
 		"ext_expires_in": secs,
 	})
+}
+
+// answersChallenge reports whether the claims parameter of a token request
+// asks for access token claims other than the client capabilities
+// (xms_cc), which MSAL sends with every request when CAE is enabled.
+func answersChallenge(claims string) bool {
+	var c struct {
+		AccessToken map[string]json.RawMessage `json:"access_token"`
+	}
+	if claims == "" || json.Unmarshal([]byte(claims), &c) != nil {
+		return false
+	}
+	for k := range c.AccessToken {
+		if k != "xms_cc" {
+			return true
+		}
+	}
+	return false
 }
 
 // AppService is a fake App Service managed identity endpoint, the kind
@@ -188,26 +244,46 @@ type AppService struct {
 // it.
 func NewAppService(tb testing.TB, header string, r Response) *AppService {
 	tb.Helper()
+	a := StartAppService(header, r)
+	tb.Cleanup(a.Close)
+	return a
+}
+
+// StartAppService starts a fake App Service managed identity endpoint, as
+// NewAppService does, outside a test. Close it when done.
+func StartAppService(header string, r Response) *AppService {
 	a := &AppService{header: header}
 	a.tok.set(r)
 	a.srv = httptest.NewServer(http.HandlerFunc(a.serve))
-	tb.Cleanup(a.srv.Close)
 	return a
 }
+
+// Close shuts the endpoint down.
+func (a *AppService) Close() { a.srv.Close() }
 
 // Endpoint is the value for IDENTITY_ENDPOINT.
 func (a *AppService) Endpoint() string { return a.srv.URL + "/msi/token" }
 
-// Setenv sets IDENTITY_ENDPOINT and IDENTITY_HEADER for the rest of tb's
-// test, and clears the variables that would select another managed
-// identity source.
+// Env returns the environment that points azidentity at the endpoint:
+// IDENTITY_ENDPOINT and IDENTITY_HEADER set, and the variables that would
+// select another managed identity source set to "".
+func (a *AppService) Env() map[string]string {
+	return map[string]string{
+		"IDENTITY_SERVER_THUMBPRINT": "",
+		"MSI_ENDPOINT":               "",
+		"MSI_SECRET":                 "",
+		"IMDS_ENDPOINT":              "",
+		"IDENTITY_ENDPOINT":          a.Endpoint(),
+		"IDENTITY_HEADER":            a.header,
+	}
+}
+
+// Setenv sets the variables of Env for the rest of tb's test.
 func (a *AppService) Setenv(tb testing.TB) {
 	tb.Helper()
-	for _, k := range []string{"IDENTITY_SERVER_THUMBPRINT", "MSI_ENDPOINT", "MSI_SECRET", "IMDS_ENDPOINT"} {
-		tb.Setenv(k, "")
+	for k, v := range a.Env() {
+		tb.Setenv(k, v)
 	}
-	tb.Setenv("IDENTITY_ENDPOINT", a.Endpoint())
-	tb.Setenv("IDENTITY_HEADER", a.header)
 }
 
 // SetResponse changes the endpoint's answer.

@@ -121,3 +121,79 @@ func TestAzureCLI(t *testing.T) {
 		})
 	}
 }
+
+func TestEntraUsernamePassword(t *testing.T) {
+	c := corpus.MustGet("aadsts50126_invalid_username_password")
+	e := fakeentra.NewEntra(t, fakeentra.Token("user-token"))
+	// UsernamePasswordCredential is deprecated, and the troubleshooting
+	// guide still covers it. The fake answers the user realm discovery
+	// that precedes its token request.
+	cred, err := azidentity.NewUsernamePasswordCredential(tenant, "client", "user@contoso.com", "password", &azidentity.UsernamePasswordCredentialOptions{
+		ClientOptions:            e.ClientOptions(),
+		DisableInstanceDiscovery: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := cred.GetToken(t.Context(), scopes)
+	if err != nil || tk.Token != "user-token" {
+		t.Fatalf("token %q, err %v", tk.Token, err)
+	}
+	e.SetResponse(fakeentra.Failure(c))
+	_, err = cred.GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{"https://fakeentra-user.example/.default"}})
+	if err == nil || !strings.Contains(err.Error(), "AADSTS50126") {
+		t.Fatalf("err = %v, want AADSTS50126", err)
+	}
+}
+
+func TestEntraChallengeToken(t *testing.T) {
+	e := fakeentra.StartEntra(fakeentra.Response{Token: "plain", ChallengeToken: "for-claims"})
+	defer e.Close()
+	cred, err := azidentity.NewClientSecretCredential(tenant, "client", "secret", &azidentity.ClientSecretCredentialOptions{
+		ClientOptions:            e.ClientOptions(),
+		DisableInstanceDiscovery: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		opts policy.TokenRequestOptions
+		want string
+	}{
+		{policy.TokenRequestOptions{Scopes: scopes.Scopes}, "plain"},
+		{policy.TokenRequestOptions{Scopes: scopes.Scopes, EnableCAE: true}, "plain"},
+		{policy.TokenRequestOptions{Scopes: scopes.Scopes, EnableCAE: true, Claims: `{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}`}, "for-claims"},
+	} {
+		tk, err := cred.GetToken(t.Context(), tc.opts)
+		if err != nil || tk.Token != tc.want {
+			t.Errorf("%+v: token %q, err %v; want %q", tc.opts, tk.Token, err, tc.want)
+		}
+	}
+}
+
+func TestWriteAzureCLI(t *testing.T) {
+	dir := t.TempDir()
+	if err := fakeentra.WriteAzureCLI(dir, fakeentra.AzureCLINotLoggedIn); err != nil {
+		if errors.Is(err, fakeentra.ErrNoShell) {
+			t.Skip(err)
+		}
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir)
+	cred, err := azidentity.NewAzureCLICredential(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cred.GetToken(t.Context(), scopes); err == nil || !strings.Contains(err.Error(), "az login") {
+		t.Fatalf("err = %v, want the not-logged-in message", err)
+	}
+}
+
+func TestStartAppServiceEnv(t *testing.T) {
+	a := fakeentra.StartAppService("h", fakeentra.Token("t"))
+	defer a.Close()
+	env := a.Env()
+	if env["IDENTITY_ENDPOINT"] != a.Endpoint() || env["IDENTITY_HEADER"] != "h" || env["MSI_ENDPOINT"] != "" {
+		t.Errorf("Env() = %v", env)
+	}
+}
