@@ -49,7 +49,11 @@ func WriteBlock(w io.Writer, r Result) {
 	}
 	line("credential", cred)
 	for _, a := range d.Chain {
-		line("  tried", fmt.Sprintf("%s: %s", a.Credential, a.Class))
+		t := fmt.Sprintf("%s: %s", a.Credential, a.Class)
+		if a.Description != "" {
+			t += " — " + a.Description
+		}
+		line("  tried", t)
 	}
 	if d.Service != "" && d.Class != "" {
 		line("service", d.Service)
