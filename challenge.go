@@ -13,7 +13,7 @@ import (
 // understands quoted and unquoted parameters, separated by commas or
 // spaces. The claims value is never kept: only whether it was present.
 func ParseChallenge(h http.Header) Challenge {
-	values := h.Values("Www-Authenticate")
+	values := h["Www-Authenticate"]
 	if len(values) == 0 {
 		return Challenge{}
 	}

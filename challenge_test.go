@@ -51,3 +51,13 @@ func TestParseChallenge(t *testing.T) {
 		})
 	}
 }
+
+// TestHeaderKeysCanonical guards the classifier's header lookups, which
+// skip canonicalization: every key it reads must be in canonical form.
+func TestHeaderKeysCanonical(t *testing.T) {
+	h := http.Header{}
+	h.Add("www-authenticate", `Bearer error="insufficient_claims", claims="e30="`)
+	if c := azauthtrace.ParseChallenge(h); !c.ClaimsPresent {
+		t.Fatalf("challenge added under a lower-case key not found: %+v", c)
+	}
+}

@@ -167,8 +167,8 @@ func classifyToken(f *Failure, bf *bodyFields, h http.Header, text string) {
 		f.AADSTS = codeFromText(desc)
 	}
 	f.ErrorCode = bf.oauthError
-	f.CorrelationID = first(bf.correlation, labelled(desc, "Correlation ID:"), h.Get("Client-Request-Id"))
-	f.RequestID = first(bf.traceID, labelled(desc, "Trace ID:"), h.Get("X-Ms-Request-Id"))
+	f.CorrelationID = first(bf.correlation, labelled(desc, "Correlation ID:"), hget(h, "Client-Request-Id"))
+	f.RequestID = first(bf.traceID, labelled(desc, "Trace ID:"), hget(h, "X-Ms-Request-Id"))
 	f.Timestamp = first(bf.timestamp, timestampIn(desc))
 	f.ErrorURI = bf.errorURI
 	f.Description = sanitize(aadstsMessage(desc))
@@ -211,7 +211,7 @@ func oauthClass(oauthErr, suberror string, status int) Class {
 func classifyManagedIdentity(f *Failure, bf *bodyFields, h http.Header, k miKind, text string) {
 	f.AADSTS = mostSpecificCode(bf.codes[:bf.nCodes])
 	f.ErrorCode = first(bf.oauthError, bf.code)
-	f.CorrelationID = first(bf.correlation, h.Get("X-Correlation-Id"))
+	f.CorrelationID = first(bf.correlation, hget(h, "X-Correlation-Id"))
 	f.Description = sanitize(firstLine(first(bf.description, bf.message, text)))
 	s := f.StatusCode
 	switch {
@@ -244,8 +244,8 @@ func classifyService(f *Failure, bf *bodyFields, h http.Header, req *http.Reques
 	f.Challenge = ParseChallenge(h)
 	f.ErrorCode = serviceErrorCode(bf, h)
 	msg := first(bf.message, bf.description, text)
-	f.CorrelationID = first(h.Get("X-Ms-Correlation-Request-Id"), h.Get("X-Ms-Client-Request-Id"), h.Get("Client-Request-Id"), bf.innerCorrID)
-	f.RequestID = first(h.Get("X-Ms-Request-Id"), h.Get("Request-Id"), h.Get("Apim-Request-Id"), h.Get("X-Ms-Activity-Id"), bf.innerReqID)
+	f.CorrelationID = first(hget(h, "X-Ms-Correlation-Request-Id"), hget(h, "X-Ms-Client-Request-Id"), hget(h, "Client-Request-Id"), bf.innerCorrID)
+	f.RequestID = first(hget(h, "X-Ms-Request-Id"), hget(h, "Request-Id"), hget(h, "Apim-Request-Id"), hget(h, "X-Ms-Activity-Id"), bf.innerReqID)
 	if f.RequestID == "" {
 		f.RequestID = first(labelled(msg, "RequestId:"), labelled(msg, "ActivityId:"), labelled(msg, "TrackingId:"))
 	}
@@ -265,7 +265,7 @@ func serviceErrorCode(bf *bodyFields, h http.Header) string {
 	if bf.innerCode != "" && (bf.code == "" || genericCode(bf.code)) {
 		return bf.innerCode
 	}
-	return first(h.Get("X-Ms-Error-Code"), bf.code)
+	return first(hget(h, "X-Ms-Error-Code"), bf.code)
 }
 
 func genericCode(code string) bool {
@@ -334,8 +334,8 @@ func serviceClass(f *Failure, bf *bodyFields, h http.Header, req *http.Request, 
 	if c, ok := serviceCodes[strings.ToLower(f.ErrorCode)]; ok {
 		return c
 	}
-	if f.Service == serviceCosmos || h.Get("X-Ms-Substatus") != "" {
-		switch h.Get("X-Ms-Substatus") {
+	if f.Service == serviceCosmos || hget(h, "X-Ms-Substatus") != "" {
+		switch hget(h, "X-Ms-Substatus") {
 		case "5300":
 			// The operation cannot be authorized by an Entra token on the
 			// data plane at all: no role grants it.
@@ -409,14 +409,14 @@ func requestAuth(req *http.Request) (bearer, keyBased bool) {
 	if req == nil {
 		return false, false
 	}
-	a := req.Header.Get("Authorization")
+	a := hget(req.Header, "Authorization")
 	switch {
 	case len(a) > 7 && strings.EqualFold(a[:7], "Bearer "), len(a) > 4 && strings.EqualFold(a[:4], "PoP "):
 		bearer = true
 	case a != "":
 		keyBased = true // SharedKey, SharedAccessSignature, Basic
 	}
-	if req.Header.Get("Api-Key") != "" || req.Header.Get("Ocp-Apim-Subscription-Key") != "" {
+	if hget(req.Header, "Api-Key") != "" || hget(req.Header, "Ocp-Apim-Subscription-Key") != "" {
 		keyBased = true
 	}
 	if req.URL != nil && strings.Contains(req.URL.RawQuery, "sig=") {

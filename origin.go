@@ -120,7 +120,7 @@ func detectOrigin(req *http.Request, h http.Header) origin {
 				return origin{source: SourceService, service: s.service}
 			}
 		}
-	} else if h.Get("X-Ms-Ests-Server") != "" {
+	} else if hget(h, "X-Ms-Ests-Server") != "" {
 		return origin{source: SourceIdentityProvider, service: serviceEntraID}
 	}
 	return origin{source: SourceService, service: serviceFromHeaders(h, req)}
@@ -139,19 +139,19 @@ func miFromRequest(req *http.Request, host, path string) miKind {
 		switch {
 		case req.URL.Port() == "40342":
 			return miArc
-		case h.Get("Secret") != "" && strings.Contains(req.URL.RawQuery, "2019-07-01-preview"):
+		case hget(h, "Secret") != "" && strings.Contains(req.URL.RawQuery, "2019-07-01-preview"):
 			return miServiceFabric
 		case req.URL.Port() == "2377":
 			return miServiceFabric
 		}
 		return miIMDS
-	case h.Get("X-Identity-Header") != "" || strings.HasPrefix(lpath, "/msi/token"):
+	case hget(h, "X-Identity-Header") != "" || strings.HasPrefix(lpath, "/msi/token"):
 		return miAppService
-	case strings.HasPrefix(lpath, "/msi/auth") || (h.Get("Secret") != "" && strings.Contains(req.URL.RawQuery, "2017-09-01")):
+	case strings.HasPrefix(lpath, "/msi/auth") || (hget(h, "Secret") != "" && strings.Contains(req.URL.RawQuery, "2017-09-01")):
 		return miAzureML
 	case req.URL.Port() == "50342" && strings.HasSuffix(lpath, "/oauth2/token"):
 		return miCloudShell
-	case h.Get("Metadata") == "true" && strings.HasSuffix(lpath, "/token"):
+	case hget(h, "Metadata") == "true" && strings.HasSuffix(lpath, "/token"):
 		return miIMDS
 	}
 	return miNone
@@ -173,17 +173,17 @@ func isIdentityRequest(host, path string) bool {
 // custom domains), then from the request path.
 func serviceFromHeaders(h http.Header, req *http.Request) string {
 	switch {
-	case h.Get("X-Ms-Keyvault-Service-Version") != "" || h.Get("X-Ms-Keyvault-Region") != "" || h.Get("X-Ms-Keyvault-Network-Info") != "":
+	case hget(h, "X-Ms-Keyvault-Service-Version") != "" || hget(h, "X-Ms-Keyvault-Region") != "" || hget(h, "X-Ms-Keyvault-Network-Info") != "":
 		return serviceKeyVault
-	case h.Get("X-Ms-Correlation-Request-Id") != "" || h.Get("X-Ms-Routing-Request-Id") != "" || h.Get("X-Ms-Failure-Cause") != "":
+	case hget(h, "X-Ms-Correlation-Request-Id") != "" || hget(h, "X-Ms-Routing-Request-Id") != "" || hget(h, "X-Ms-Failure-Cause") != "":
 		return serviceARM
-	case h.Get("X-Ms-Ags-Diagnostic") != "":
+	case hget(h, "X-Ms-Ags-Diagnostic") != "":
 		return serviceGraph
-	case h.Get("X-Ms-Substatus") != "" || h.Get("X-Ms-Activity-Id") != "":
+	case hget(h, "X-Ms-Substatus") != "" || hget(h, "X-Ms-Activity-Id") != "":
 		return serviceCosmos
-	case h.Get("Apim-Request-Id") != "":
+	case hget(h, "Apim-Request-Id") != "":
 		return serviceCognitive
-	case h.Get("X-Ms-Version") != "" || h.Get("X-Ms-Error-Code") != "" && h.Get("X-Ms-Request-Id") != "":
+	case hget(h, "X-Ms-Version") != "" || hget(h, "X-Ms-Error-Code") != "" && hget(h, "X-Ms-Request-Id") != "":
 		return serviceStorage
 	}
 	if req != nil && req.URL != nil {
@@ -207,4 +207,14 @@ func hasUpper(s string) bool {
 		}
 	}
 	return false
+}
+
+// hget returns the first value of the header key, which must be in
+// canonical form: the lookup http.Header.Get does, without canonicalizing
+// the key again on every call.
+func hget(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }

@@ -54,27 +54,25 @@ func sanitize(s string) string {
 // clean reports whether s needs no change but truncation: no control
 // characters, no double spaces, and nothing secretAt would redact.
 func clean(s string) bool {
-	prevSpace := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		switch {
-		case c < 0x20 || c == 0x7f || c == '@':
-			return false
-		case c == ' ':
-			if prevSpace {
-				return false
-			}
-			prevSpace = true
-			continue
-		case c == 'e' && strings.HasPrefix(s[i:], "eyJ"),
-			c == 's' && strings.HasPrefix(s[i:], "sig="),
-			c == 'B' && strings.HasPrefix(s[i:], "Bearer "),
-			(c == '\'' || c == '"') && secretAt(s, i) > 0:
+		if c < 0x20 || c == 0x7f || c == '@' || c == ' ' && i+1 < len(s) && s[i+1] == ' ' {
 			return false
 		}
-		prevSpace = false
 	}
-	return true
+	if strings.Contains(s, "eyJ") || strings.Contains(s, "sig=") || strings.Contains(s, "Bearer ") {
+		return false
+	}
+	for i := 0; ; {
+		j := strings.IndexAny(s[i:], `'"`)
+		if j < 0 {
+			return true
+		}
+		if secretAt(s, i+j) > 0 {
+			return false
+		}
+		i += j + 1
+	}
 }
 
 // secretAt returns the length of the secret-looking text that starts at
