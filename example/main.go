@@ -19,7 +19,7 @@
 // shows no secret and no token, because the telemetry holds none.
 //
 // The spans and metrics are exported as the standard OTEL_* variables say
-// (see otelx.Setup). With none set they go to the console, on standard
+// (see otelenv.Setup). With none set they go to the console, on standard
 // error, so that the report stays readable (go run ./example 2>/dev/null
 // shows the report alone). With OTEL_EXPORTER_OTLP_ENDPOINT set they go
 // to that OTLP endpoint (OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf, the
@@ -53,7 +53,7 @@ import (
 	"time"
 
 	"github.com/azauthtrace/azauthtrace/internal/scenario"
-	"github.com/azauthtrace/azauthtrace/otelx"
+	"github.com/azauthtrace/azauthtrace/otelx/otelenv"
 )
 
 // serviceName is the default service.name of the exported telemetry.
@@ -95,10 +95,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	providers, err := otelx.Setup(ctx,
-		otelx.WithServiceName(serviceName),
-		otelx.WithConsoleByDefault(),
-		otelx.WithConsoleWriter(stderr))
+	providers, err := otelenv.Setup(ctx,
+		otelenv.WithServiceName(serviceName),
+		otelenv.WithConsoleByDefault(),
+		otelenv.WithConsoleWriter(stderr))
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
@@ -115,7 +115,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // play runs the scenarios (or the live call) and writes the report.
-func play(ctx context.Context, providers *otelx.Providers, scenarios []scenario.Scenario, live bool, stdout io.Writer) int {
+func play(ctx context.Context, providers *otelenv.Providers, scenarios []scenario.Scenario, live bool, stdout io.Writer) int {
 	runner, err := scenario.NewRunner(scenario.Options{TracerProvider: providers.TracerProvider, MeterProvider: providers.MeterProvider})
 	if err != nil {
 		fmt.Fprintln(stdout, err)
@@ -154,10 +154,10 @@ func play(ctx context.Context, providers *otelx.Providers, scenarios []scenario.
 }
 
 // destination says where the telemetry goes, for the report's first line.
-func destination(p *otelx.Providers) string {
+func destination(p *otelenv.Providers) string {
 	describe := func(exporter, endpointVar string) string {
 		switch exporter {
-		case otelx.ExporterConsole:
+		case otelenv.ExporterConsole:
 			return "the console (standard error)"
 		case "otlp":
 			ep := os.Getenv(endpointVar)

@@ -1,4 +1,4 @@
-package otelx_test
+package otelenv_test
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 
 	"github.com/azauthtrace/azauthtrace/otelx"
+	"github.com/azauthtrace/azauthtrace/otelx/otelenv"
 )
 
 // otelEnv lists the variables that steer Setup; clearOTelEnv unsets them
@@ -38,7 +39,7 @@ func clearOTelEnv(t *testing.T) {
 }
 
 // emit records one span and one counter increment through p.
-func emit(t *testing.T, p *otelx.Providers) {
+func emit(t *testing.T, p *otelenv.Providers) {
 	t.Helper()
 	_, span := otelx.Tracer(p.TracerProvider).Start(t.Context(), "setup-test-span")
 	span.End()
@@ -52,7 +53,7 @@ func emit(t *testing.T, p *otelx.Providers) {
 func TestSetupConsole(t *testing.T) {
 	clearOTelEnv(t)
 	var out syncBuffer
-	p, err := otelx.Setup(t.Context(), otelx.WithServiceName("setup-console-test"), otelx.WithConsoleByDefault(), otelx.WithConsoleWriter(&out))
+	p, err := otelenv.Setup(t.Context(), otelenv.WithServiceName("setup-console-test"), otelenv.WithConsoleByDefault(), otelenv.WithConsoleWriter(&out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestSetupOTLPHTTP(t *testing.T) {
 	t.Setenv("OTEL_SERVICE_NAME", "setup-otlp-test")
 
 	var console syncBuffer
-	p, err := otelx.Setup(t.Context(), otelx.WithServiceName("overridden"), otelx.WithConsoleByDefault(), otelx.WithConsoleWriter(&console))
+	p, err := otelenv.Setup(t.Context(), otelenv.WithServiceName("overridden"), otelenv.WithConsoleByDefault(), otelenv.WithConsoleWriter(&console))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,12 +142,12 @@ func TestSetupExporterChoice(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			var opts []otelx.SetupOption
+			var opts []otelenv.Option
 			if tc.consoleByDefault {
-				opts = append(opts, otelx.WithConsoleByDefault())
+				opts = append(opts, otelenv.WithConsoleByDefault())
 			}
-			opts = append(opts, otelx.WithConsoleWriter(io.Discard))
-			p, err := otelx.Setup(t.Context(), opts...)
+			opts = append(opts, otelenv.WithConsoleWriter(io.Discard))
+			p, err := otelenv.Setup(t.Context(), opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -165,12 +166,12 @@ func TestSetupExporterChoice(t *testing.T) {
 func TestSetupBadEnvironment(t *testing.T) {
 	clearOTelEnv(t)
 	t.Setenv("OTEL_TRACES_EXPORTER", "no-such-exporter")
-	if _, err := otelx.Setup(t.Context()); err == nil {
+	if _, err := otelenv.Setup(t.Context()); err == nil {
 		t.Error("Setup accepted an unknown exporter")
 	}
 	clearOTelEnv(t)
 	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "carrier-pigeon")
-	if _, err := otelx.Setup(t.Context()); err == nil {
+	if _, err := otelenv.Setup(t.Context()); err == nil {
 		t.Error("Setup accepted an unknown OTLP protocol")
 	}
 }
@@ -178,7 +179,7 @@ func TestSetupBadEnvironment(t *testing.T) {
 func TestSetupResource(t *testing.T) {
 	clearOTelEnv(t)
 	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=test,team=identity")
-	p, err := otelx.Setup(t.Context(), otelx.WithServiceName("resource-test"), otelx.WithConsoleByDefault(), otelx.WithConsoleWriter(io.Discard))
+	p, err := otelenv.Setup(t.Context(), otelenv.WithServiceName("resource-test"), otelenv.WithConsoleByDefault(), otelenv.WithConsoleWriter(io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}

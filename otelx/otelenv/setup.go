@@ -1,4 +1,4 @@
-package otelx
+package otelenv
 
 import (
 	"context"
@@ -55,8 +55,8 @@ func (p *Providers) Shutdown(ctx context.Context) error {
 	return errors.Join(p.TracerProvider.Shutdown(ctx), p.MeterProvider.Shutdown(ctx))
 }
 
-// SetupOption configures [Setup].
-type SetupOption interface {
+// Option configures [Setup].
+type Option interface {
 	apply(*setupConfig)
 }
 
@@ -74,7 +74,7 @@ func (f setupOptionFunc) apply(c *setupConfig) { f(c) }
 // and a service.name in OTEL_RESOURCE_ATTRIBUTES take precedence. Without
 // this option (and without those variables) the name is the SDK's default,
 // "unknown_service:<executable>".
-func WithServiceName(name string) SetupOption {
+func WithServiceName(name string) Option {
 	return setupOptionFunc(func(c *setupConfig) { c.serviceName = name })
 }
 
@@ -88,7 +88,7 @@ func WithServiceName(name string) SetupOption {
 // enough to export to it. The environment is not modified. A program that
 // is run by hand, such as an example, wants this; a service usually does
 // not.
-func WithConsoleByDefault() SetupOption {
+func WithConsoleByDefault() Option {
 	return setupOptionFunc(func(c *setupConfig) { c.consoleByDefault = true })
 }
 
@@ -96,7 +96,7 @@ func WithConsoleByDefault() SetupOption {
 // standard output, for example to os.Stderr so that the program's own
 // output stays readable. It applies whenever a signal's exporter is the
 // console, chosen by the environment or by [WithConsoleByDefault].
-func WithConsoleWriter(w io.Writer) SetupOption {
+func WithConsoleWriter(w io.Writer) Option {
 	return setupOptionFunc(func(c *setupConfig) { c.consoleWriter = w })
 }
 
@@ -123,7 +123,7 @@ func WithConsoleWriter(w io.Writer) SetupOption {
 //
 // Setup does not set the global providers. Call [Providers.Shutdown] when
 // done: it flushes.
-func Setup(ctx context.Context, opts ...SetupOption) (*Providers, error) {
+func Setup(ctx context.Context, opts ...Option) (*Providers, error) {
 	var cfg setupConfig
 	for _, o := range opts {
 		o.apply(&cfg)
