@@ -22,6 +22,12 @@ func sanitize(s string) string {
 	if clean(s) {
 		return truncate(s)
 	}
+	return truncate(redact(s))
+}
+
+// redact collapses whitespace, drops control characters and replaces what
+// secretAt finds.
+func redact(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -48,7 +54,7 @@ func sanitize(s string) string {
 		b.WriteByte(c)
 		i++
 	}
-	return truncate(b.String())
+	return b.String()
 }
 
 // clean reports whether s needs no change but truncation: no control

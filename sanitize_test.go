@@ -1,0 +1,41 @@
+package azauthtrace
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSanitize(t *testing.T) {
+	for in, want := range map[string]string{
+		"Caller is not authorized.\r\nCaller: appid=x":                                "Caller is not authorized. Caller: appid=x",
+		"token Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2lnbmF0dXJl was rejected":  "token " + redacted + " was rejected",
+		"url ?sv=1&sig=abcDEF123%2B&se=2":                                             "url ?sv=1&" + redacted + "&se=2",
+		"MAC signature 'bWFjLXNpZ25hdHVyZS1jYW5hcnktdmFsdWUtMTIzNDU2Nzg5MA=' differs": "MAC signature " + redacted + " differs",
+		"The client 'alice@contoso.com' with object id 'o'":                           "The client '" + redacted + "' with object id 'o'",
+		"short 'abc' quoted": "short 'abc' quoted",
+	} {
+		if got := sanitize(in); got != want {
+			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
+		}
+	}
+	long := strings.Repeat("word ", 200)
+	if got := sanitize(long); len(got) > MaxDescription || !strings.HasSuffix(got, "…") {
+		t.Errorf("sanitize of %d bytes = %d bytes %q", len(long), len(got), got[len(got)-10:])
+	}
+}
+
+// FuzzSanitize checks that the fast path agrees with the slow one: trimmed
+// text that clean accepts is text redact would not change.
+func FuzzSanitize(f *testing.F) {
+	for _, s := range []string{"plain text", "a  b", "x@y.z", "'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY='", "eyJhbGciOiJub25lIn0.eyJ4Ijp5fQ.c2ln", "sig=abc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if s == strings.TrimSpace(s) && clean(s) && redact(s) != s {
+			t.Fatalf("clean(%q) but redact gives %q", s, redact(s))
+		}
+		if got := sanitize(s); len(got) > MaxDescription || strings.ContainsAny(got, "\r\n") {
+			t.Fatalf("sanitize(%q) = %q", s, got)
+		}
+	})
+}
