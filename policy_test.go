@@ -2,8 +2,6 @@ package azauthtrace_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	azpolicy "github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -20,8 +17,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/tracing/azotel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
@@ -29,6 +24,7 @@ import (
 	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
 	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
+	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
 	"github.com/azauthtrace/azauthtrace/policy"
 )
@@ -57,19 +53,12 @@ func e2eJWT(withClaims bool) string {
 	if withClaims {
 		claims["xms_cc"] = []string{"cp1"}
 	}
-	payload, _ := json.Marshal(claims)
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT","kid":"`+e2eCanary+`"}`)) + "." +
-		enc.EncodeToString(payload) + "." + enc.EncodeToString([]byte(e2eCanary+"-signature"))
+	return oteltest.JWT(e2eCanary, claims, e2eCanary+"-signature")
 }
 
-// staticTokenCredential issues the test principal's token, with the
-// challenge's claims when asked for them.
-type staticTokenCredential struct{}
-
-func (staticTokenCredential) GetToken(_ context.Context, opts azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return azcore.AccessToken{Token: e2eJWT(opts.Claims != ""), ExpiresOn: time.Now().Add(time.Hour)}, nil
-}
+// e2eCredential issues the test principal's token, with the challenge's
+// claims when asked for them.
+var e2eCredential = oteltest.Issuing(e2eJWT(false), e2eJWT(true))
 
 // e2eClient is a client built as generated SDK clients are: azcore.NewClient
 // with a bearer token policy, one span per operation, and
@@ -116,40 +105,21 @@ func (c *e2eClient) Get(ctx context.Context, path string, stream bool) (body []b
 	return io.ReadAll(resp.Body)
 }
 
-// e2eTelemetry records every span and metric.
-type e2eTelemetry struct {
-	rec    *tracetest.SpanRecorder
-	tp     *sdktrace.TracerProvider
-	reader *sdkmetric.ManualReader
-	mp     *sdkmetric.MeterProvider
-}
-
-func newE2ETelemetry(t *testing.T) *e2eTelemetry {
-	tel := &e2eTelemetry{rec: tracetest.NewSpanRecorder(), reader: sdkmetric.NewManualReader()}
-	tel.tp = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(tel.rec))
-	tel.mp = sdkmetric.NewMeterProvider(sdkmetric.WithReader(tel.reader))
-	t.Cleanup(func() {
-		_ = tel.tp.Shutdown(context.Background())
-		_ = tel.mp.Shutdown(context.Background())
-	})
-	return tel
-}
-
 // e2eSetup is one client against the fakes, with the policy and the
 // credential decorator recording into tel, and azcore's tracing on or off.
-func e2eSetup(t *testing.T, srv *fakeservice.Server, host string, azotelOn, withPolicy bool) (*e2eClient, *e2eTelemetry) {
-	tel := newE2ETelemetry(t)
+func e2eSetup(t *testing.T, srv *fakeservice.Server, host string, azotelOn, withPolicy bool) (*e2eClient, *oteltest.Telemetry) {
+	tel := oteltest.New(t)
 	opts := &azcore.ClientOptions{
 		Transport: srv.Client(),
 		Retry:     azpolicy.RetryOptions{MaxRetries: -1},
 	}
 	if withPolicy {
-		opts.PerRetryPolicies = []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: tel.tp, MeterProvider: tel.mp})}
+		opts.PerRetryPolicies = []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})}
 	}
 	if azotelOn {
-		opts.TracingProvider = azotel.NewTracingProvider(tel.tp, nil)
+		opts.TracingProvider = azotel.NewTracingProvider(tel.TracerProvider, nil)
 	}
-	cred := credential.New(staticTokenCredential{}, &credential.Options{TracerProvider: tel.tp, MeterProvider: tel.mp})
+	cred := credential.New(e2eCredential, &credential.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})
 	return newE2EClient(t, srv.URL(host), cred, opts), tel
 }
 
@@ -273,15 +243,15 @@ func TestPolicyEndToEnd(t *testing.T) {
 		for _, tc := range e2eCases {
 			t.Run(fmt.Sprintf("azotel=%v/%s", azotelOn, tc.name), func(t *testing.T) {
 				client, tel := e2eSetup(t, srv, tc.host, azotelOn, true)
-				ctx, root := tel.tp.Tracer("test").Start(t.Context(), "root")
+				ctx, root := tel.TracerProvider.Tracer("test").Start(t.Context(), "root")
 				_, err := client.Get(ctx, tc.path, tc.stream)
 				root.End()
 				var re *azcore.ResponseError
 				if !errors.As(err, &re) || re.StatusCode != corpus.MustGet(tc.caseName).Status() {
 					t.Fatalf("error %v, want a ResponseError with the case's status", err)
 				}
-				tree := newSpanTree(t, tel.rec)
-				getToken := tree.one("staticTokenCredential.GetToken")
+				tree := newSpanTree(t, tel.Recorder)
+				getToken := tree.one("FakeCredential.GetToken")
 				if azotelOn {
 					// root → E2EClient.Get → {GetToken, HTTP GET}; the
 					// diagnosis is on the operation span.
@@ -298,7 +268,7 @@ func TestPolicyEndToEnd(t *testing.T) {
 					opWant := e2eWant(tc)
 					opWant[otelx.URLFullKey] = nil
 					opWant[otelx.HTTPStatusCodeKey] = nil
-					checkE2EAttrs(t, "operation span", op.Attributes(), opWant)
+					oteltest.CheckAttrs(t, "operation span", op.Attributes(), opWant)
 					if op.Status().Code != codes.Error {
 						t.Errorf("operation status %+v, want Error (set by azcore)", op.Status())
 					}
@@ -310,7 +280,7 @@ func TestPolicyEndToEnd(t *testing.T) {
 					for k, v := range e2eHTTPWant(tc) {
 						want[k] = v
 					}
-					checkE2EAttrs(t, "failure event", ev[0].Attributes, want)
+					oteltest.CheckAttrs(t, "failure event", ev[0].Attributes, want)
 					if !ev[0].Time.After(httpSpan.EndTime()) && !ev[0].Time.Equal(httpSpan.EndTime()) {
 						t.Errorf("failure event at %v, before the HTTP span ended at %v", ev[0].Time, httpSpan.EndTime())
 					}
@@ -330,7 +300,7 @@ func TestPolicyEndToEnd(t *testing.T) {
 					for k, v := range e2eHTTPWant(tc) {
 						want[k] = v
 					}
-					checkE2EAttrs(t, "failure span", failure.Attributes(), want)
+					oteltest.CheckAttrs(t, "failure span", failure.Attributes(), want)
 					c := corpus.MustGet(tc.caseName)
 					if wantDesc := fmt.Sprintf("%d %s: %s", c.Status(), c.Expected.Class, *c.Expected.ErrorCode); failure.Status().Code != codes.Error || failure.Status().Description != wantDesc {
 						t.Errorf("failure status %+v, want Error %q", failure.Status(), wantDesc)
@@ -339,8 +309,8 @@ func TestPolicyEndToEnd(t *testing.T) {
 						t.Errorf("the failure span starts before the token was got")
 					}
 				}
-				checkE2EAttrs(t, "GetToken span", getToken.Attributes(), map[attribute.Key]any{
-					otelx.CredentialTypeKey: "staticTokenCredential",
+				oteltest.CheckAttrs(t, "GetToken span", getToken.Attributes(), map[attribute.Key]any{
+					otelx.CredentialTypeKey: "FakeCredential",
 					otelx.TokenCAEKey:       true,
 					otelx.TokenClaimsKey:    false,
 				})
@@ -376,19 +346,19 @@ func TestPolicyEndToEndClaimsChallenge(t *testing.T) {
 		t.Run(fmt.Sprintf("azotel=%v", azotelOn), func(t *testing.T) {
 			challengeWant := maps.Clone(challenge)
 			client, tel := e2eSetup(t, srv, fakeservice.GraphHost, azotelOn, true)
-			ctx, root := tel.tp.Tracer("test").Start(t.Context(), "root")
+			ctx, root := tel.TracerProvider.Tracer("test").Start(t.Context(), "root")
 			body, err := client.Get(ctx, "/v1.0/me", false)
 			root.End()
 			if err != nil || string(body) != "{}" {
 				t.Fatalf("got %q, %v; want the body of the accepted retry", body, err)
 			}
-			tree := newSpanTree(t, tel.rec)
-			tokens := tree.named("staticTokenCredential.GetToken")
+			tree := newSpanTree(t, tel.Recorder)
+			tokens := tree.named("FakeCredential.GetToken")
 			if len(tokens) != 2 {
 				t.Fatalf("spans %s; want two GetToken spans", tree)
 			}
-			checkE2EAttrs(t, "first GetToken", tokens[0].Attributes(), map[attribute.Key]any{otelx.TokenClaimsKey: false})
-			checkE2EAttrs(t, "GetToken for the claims", tokens[1].Attributes(), map[attribute.Key]any{otelx.TokenClaimsKey: true})
+			oteltest.CheckAttrs(t, "first GetToken", tokens[0].Attributes(), map[attribute.Key]any{otelx.TokenClaimsKey: false})
+			oteltest.CheckAttrs(t, "GetToken for the claims", tokens[1].Attributes(), map[attribute.Key]any{otelx.TokenClaimsKey: true})
 
 			if azotelOn {
 				op := tree.one("E2EClient.Get")
@@ -406,11 +376,11 @@ func TestPolicyEndToEndClaimsChallenge(t *testing.T) {
 				if len(failures) != 1 || len(retries) != 1 {
 					t.Fatalf("operation events %v; want the challenge and the retry", op.Events())
 				}
-				checkE2EAttrs(t, "challenge event", failures[0].Attributes, challengeWant)
-				checkE2EAttrs(t, "retry event", retries[0].Attributes, map[attribute.Key]any{
+				oteltest.CheckAttrs(t, "challenge event", failures[0].Attributes, challengeWant)
+				oteltest.CheckAttrs(t, "retry event", retries[0].Attributes, map[attribute.Key]any{
 					otelx.ChallengeRetryKey: true, otelx.HTTPStatusCodeKey: int64(200), otelx.ClassKey: nil,
 				})
-				checkE2EAttrs(t, "operation span", op.Attributes(), challengeWant)
+				oteltest.CheckAttrs(t, "operation span", op.Attributes(), challengeWant)
 			} else {
 				tries := tree.named("GET " + fakeservice.GraphHost)
 				if len(tries) != 2 {
@@ -421,8 +391,8 @@ func TestPolicyEndToEndClaimsChallenge(t *testing.T) {
 				}
 				challengeWant[otelx.HTTPStatusCodeKey] = int64(401)
 				challengeWant[otelx.ChallengeRetryKey] = nil
-				checkE2EAttrs(t, "challenge span", tries[0].Attributes(), challengeWant)
-				checkE2EAttrs(t, "retry span", tries[1].Attributes(), map[attribute.Key]any{
+				oteltest.CheckAttrs(t, "challenge span", tries[0].Attributes(), challengeWant)
+				oteltest.CheckAttrs(t, "retry span", tries[1].Attributes(), map[attribute.Key]any{
 					otelx.ChallengeRetryKey: true, otelx.HTTPStatusCodeKey: int64(200), otelx.ClassKey: nil,
 				})
 				if tries[0].Status().Code != codes.Error || tries[1].Status().Code != codes.Unset {
@@ -476,34 +446,16 @@ func TestPolicyEndToEndResponseError(t *testing.T) {
 func TestPolicyEndToEndMetrics(t *testing.T) {
 	srv := e2eServices()
 	defer srv.Close()
-	tel := newE2ETelemetry(t)
-	p := policy.New(&policy.Options{TracerProvider: tel.tp, MeterProvider: tel.mp})
+	tel := oteltest.New(t)
+	p := policy.New(&policy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})
 	for _, tc := range e2eCases {
 		opts := &azcore.ClientOptions{Transport: srv.Client(), PerRetryPolicies: []azpolicy.Policy{p}}
-		client := newE2EClient(t, srv.URL(tc.host), staticTokenCredential{}, opts)
+		client := newE2EClient(t, srv.URL(tc.host), e2eCredential, opts)
 		if _, err := client.Get(t.Context(), tc.path, tc.stream); err == nil {
 			t.Fatal("no error")
 		}
 	}
-	var rm metricdata.ResourceMetrics
-	if err := tel.reader.Collect(t.Context(), &rm); err != nil {
-		t.Fatal(err)
-	}
-	got := map[string]int64{}
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if m.Name != otelx.FailuresMetric {
-				continue
-			}
-			for _, dp := range m.Data.(metricdata.Sum[int64]).DataPoints {
-				var parts []string
-				for _, kv := range dp.Attributes.ToSlice() {
-					parts = append(parts, string(kv.Key)+"="+kv.Value.Emit())
-				}
-				got[strings.Join(parts, " ")] = dp.Value
-			}
-		}
-	}
+	got := tel.Counts(t, otelx.FailuresMetric)
 	want := map[string]int64{
 		"azauth.class=permission http.response.status_code=403 server.address=management.azure.com":              1,
 		"azauth.class=token_rejected http.response.status_code=401 server.address=management.azure.com":          1,
@@ -573,67 +525,13 @@ func (tr *spanTree) events(s sdktrace.ReadOnlySpan, name string) []sdktrace.Even
 	return out
 }
 
-// checkE2EAttrs checks kvs against want; a nil want value means the key
-// must be absent.
-func checkE2EAttrs(t *testing.T, what string, kvs []attribute.KeyValue, want map[attribute.Key]any) {
-	t.Helper()
-	got := make(map[attribute.Key]attribute.Value, len(kvs))
-	for _, kv := range kvs {
-		got[kv.Key] = kv.Value
-	}
-	keys := slices.Sorted(func(yield func(attribute.Key) bool) {
-		for k := range want {
-			if !yield(k) {
-				return
-			}
-		}
-	})
-	for _, k := range keys {
-		w := want[k]
-		v, ok := got[k]
-		switch {
-		case w == nil && ok:
-			t.Errorf("%s: %s = %s, want it absent", what, k, v.Emit())
-		case w == nil:
-		case !ok:
-			t.Errorf("%s: %s missing, want %v", what, k, w)
-		case v.AsInterface() != w:
-			t.Errorf("%s: %s = %#v, want %#v", what, k, v.AsInterface(), w)
-		}
-	}
-}
-
 // checkE2ENoSecrets fails if the canary, the token or the challenge's
 // claims appear in any span (ours, azcore's or the credential's), event,
 // status or metric.
-func checkE2ENoSecrets(t *testing.T, tel *e2eTelemetry) {
+func checkE2ENoSecrets(t *testing.T, tel *oteltest.Telemetry) {
 	t.Helper()
 	claims := corpus.MustGet("graph_401_cae_insufficient_claims_location").Header().Get("WWW-Authenticate")
 	_, claims, _ = strings.Cut(claims, `claims="`)
 	claims, _, _ = strings.Cut(claims, `"`)
-	secrets := []string{e2eCanary, e2eJWT(false)[:20], claims[:20], "xms_rp_ipaddr"}
-	check := func(where, s string) {
-		for _, secret := range secrets {
-			if strings.Contains(s, secret) {
-				t.Errorf("%s holds a secret (%.12s...): %s", where, secret, s)
-			}
-		}
-	}
-	for _, s := range tel.rec.Ended() {
-		check("span name", s.Name())
-		check(s.Name()+" status", s.Status().Description)
-		for _, kv := range s.Attributes() {
-			check(s.Name()+" attribute", string(kv.Key)+"="+kv.Value.Emit())
-		}
-		for _, e := range s.Events() {
-			for _, kv := range e.Attributes {
-				check(s.Name()+" event "+e.Name, string(kv.Key)+"="+kv.Value.Emit())
-			}
-		}
-	}
-	var rm metricdata.ResourceMetrics
-	if err := tel.reader.Collect(context.Background(), &rm); err != nil {
-		t.Fatal(err)
-	}
-	check("metrics", fmt.Sprintf("%+v", rm.ScopeMetrics))
+	tel.AssertNoneOf(t, e2eCanary, e2eJWT(false)[:20], claims[:20], "xms_rp_ipaddr")
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
 	"github.com/azauthtrace/azauthtrace/internal/fakeentra"
+	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
@@ -336,7 +337,7 @@ func TestAzidentityCredentials(t *testing.T) {
 					base64.RawStdEncoding.EncodeToString([]byte(c)),
 					base64.RawURLEncoding.EncodeToString([]byte(c)))
 			}
-			tel.assertNoneOf(t, secrets...)
+			tel.AssertNoneOf(t, secrets...)
 		})
 	}
 }
@@ -347,7 +348,7 @@ func checkRealCredential(t *testing.T, tel *telemetry, opts policy.TokenRequestO
 	if span.Name() != want.span {
 		t.Errorf("span name %q, want %q", span.Name(), want.span)
 	}
-	m := attrs(span.Attributes())
+	m := oteltest.Attrs(span.Attributes())
 	wantAttr(t, m, otelx.CredentialTypeKey, strings.TrimSuffix(want.span, ".GetToken"))
 	wantAttr(t, m, otelx.TokenScopesKey, strings.Join(opts.Scopes, " "))
 	wantAttr(t, m, otelx.TokenCAEKey, opts.EnableCAE)
@@ -418,7 +419,7 @@ func checkRealCredential(t *testing.T, tel *telemetry, opts policy.TokenRequestO
 			t.Errorf("unexpected event %q", e.Name)
 			continue
 		}
-		em := attrs(e.Attributes)
+		em := oteltest.Attrs(e.Attributes)
 		chain = append(chain, em[otelx.CredentialTypeKey].AsString()+":"+em[otelx.ClassKey].AsString())
 		if em[otelx.DescriptionKey].AsString() == "" {
 			t.Errorf("chain event without a description: %v", e.Attributes)

@@ -17,17 +17,9 @@ import (
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/azauthtrace/azauthtrace/credential"
+	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
-
-// discard is a span processor that drops every span: spans are recorded
-// but never exported.
-type discard struct{}
-
-func (discard) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
-func (discard) OnEnd(sdktrace.ReadOnlySpan)                     {}
-func (discard) Shutdown(context.Context) error                  { return nil }
-func (discard) ForceFlush(context.Context) error                { return nil }
 
 var benchToken = azcore.AccessToken{Token: "t", ExpiresOn: time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)}
 
@@ -49,8 +41,8 @@ func runGetToken(b *testing.B, cred azcore.TokenCredential) {
 }
 
 func BenchmarkGetToken(b *testing.B) {
-	recording := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(discard{}))
-	never := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.NeverSample()), sdktrace.WithSpanProcessor(discard{}))
+	recording := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(oteltest.Discard{}))
+	never := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.NeverSample()), sdktrace.WithSpanProcessor(oteltest.Discard{}))
 	noMetrics := metricnoop.NewMeterProvider()
 	sdkMetrics := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 	b.Cleanup(func() {
@@ -95,13 +87,13 @@ func BenchmarkGetToken(b *testing.B) {
 func handWritten(tp trace.TracerProvider) azcore.TokenCredential {
 	inner := benchInner()
 	tracer := otelx.Tracer(tp)
-	return &fakeCredential{getToken: func(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
-		ctx, span := tracer.Start(ctx, "fakeCredential.GetToken", trace.WithSpanKind(trace.SpanKindInternal))
+	return oteltest.FakeCredential(func(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
+		ctx, span := tracer.Start(ctx, "FakeCredential.GetToken", trace.WithSpanKind(trace.SpanKindInternal))
 		defer span.End()
 		tk, err := inner.GetToken(ctx, opts)
 		if span.IsRecording() {
 			span.SetAttributes(
-				otelx.CredentialTypeKey.String("fakeCredential"),
+				otelx.CredentialTypeKey.String("FakeCredential"),
 				otelx.TokenScopesKey.String(strings.Join(opts.Scopes, " ")),
 				otelx.TokenCAEKey.Bool(opts.EnableCAE),
 				otelx.TokenClaimsKey.Bool(opts.Claims != ""),
@@ -109,5 +101,5 @@ func handWritten(tp trace.TracerProvider) azcore.TokenCredential {
 			)
 		}
 		return tk, err
-	}}
+	})
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
 	"github.com/azauthtrace/azauthtrace/internal/fakeentra"
+	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
@@ -38,13 +39,13 @@ func TestGetTokenSuccess(t *testing.T) {
 	refresh := expires.Add(-30 * time.Minute)
 	want := azcore.AccessToken{Token: "secret-token", ExpiresOn: expires, RefreshOn: refresh}
 	var innerSpan trace.SpanContext
-	inner := &fakeCredential{getToken: func(ctx context.Context, _ policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	inner := oteltest.FakeCredential(func(ctx context.Context, _ policy.TokenRequestOptions) (azcore.AccessToken, error) {
 		innerSpan = trace.SpanContextFromContext(ctx)
 		return want, nil
-	}}
+	})
 	cred := tel.wrap(inner)
 
-	ctx, parent := tel.tp.Tracer("test").Start(t.Context(), "parent")
+	ctx, parent := tel.TracerProvider.Tracer("test").Start(t.Context(), "parent")
 	got, err := cred.GetToken(ctx, policy.TokenRequestOptions{
 		Scopes:    []string{armScope, "openid"},
 		TenantID:  "aaaabbbb-0000-cccc-1111-dddd2222eeee",
@@ -57,13 +58,13 @@ func TestGetTokenSuccess(t *testing.T) {
 	}
 
 	var span sdktrace.ReadOnlySpan
-	for _, s := range tel.rec.Ended() {
-		if s.Name() == "fakeCredential.GetToken" {
+	for _, s := range tel.Recorder.Ended() {
+		if s.Name() == "FakeCredential.GetToken" {
 			span = s
 		}
 	}
 	if span == nil {
-		t.Fatal("no fakeCredential.GetToken span")
+		t.Fatal("no FakeCredential.GetToken span")
 	}
 	if span.Parent().SpanID() != parent.SpanContext().SpanID() {
 		t.Error("the GetToken span is not a child of the span in the context")
@@ -83,8 +84,8 @@ func TestGetTokenSuccess(t *testing.T) {
 	if span.InstrumentationScope().Name != otelx.ScopeName {
 		t.Errorf("scope %q, want %q", span.InstrumentationScope().Name, otelx.ScopeName)
 	}
-	m := attrs(span.Attributes())
-	wantAttr(t, m, otelx.CredentialTypeKey, "fakeCredential")
+	m := oteltest.Attrs(span.Attributes())
+	wantAttr(t, m, otelx.CredentialTypeKey, "FakeCredential")
 	wantAttr(t, m, otelx.TokenScopesKey, armScope+" openid")
 	wantAttr(t, m, otelx.TokenTenantIDKey, "aaaabbbb-0000-cccc-1111-dddd2222eeee")
 	wantAttr(t, m, otelx.TokenCAEKey, true)
@@ -92,9 +93,9 @@ func TestGetTokenSuccess(t *testing.T) {
 	wantAttr(t, m, otelx.TokenExpiresOnKey, "2031-05-06T07:08:09Z")
 	wantAttr(t, m, otelx.TokenRefreshOnKey, "2031-05-06T06:38:09Z")
 	noAttr(t, m, otelx.ErrorTypeKey, otelx.ClassKey, otelx.HTTPStatusCodeKey)
-	tel.assertNoneOf(t, "secret-token", "nbf", "1700000000")
+	tel.AssertNoneOf(t, "secret-token", "nbf", "1700000000")
 
-	if got := tel.outcomes(t); len(got) != 1 || got["fakeCredential/success"] != 1 {
+	if got := tel.outcomes(t); len(got) != 1 || got["FakeCredential/success"] != 1 {
 		t.Errorf("outcomes %v, want one success", got)
 	}
 }
@@ -105,7 +106,7 @@ func TestGetTokenMinimalRequest(t *testing.T) {
 	if _, err := cred.GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{armScope}}); err != nil {
 		t.Fatal(err)
 	}
-	m := attrs(tel.onlySpan(t).Attributes())
+	m := oteltest.Attrs(tel.onlySpan(t).Attributes())
 	wantAttr(t, m, otelx.TokenScopesKey, armScope)
 	wantAttr(t, m, otelx.TokenCAEKey, false)
 	wantAttr(t, m, otelx.TokenClaimsKey, false)
@@ -137,7 +138,7 @@ func TestGetTokenFailure(t *testing.T) {
 	if d := span.Status().Description; d == "" || len(d) > 300 || strings.Contains(d, "\n") || strings.Contains(d, "--------") {
 		t.Errorf("status description %q is not short and sanitized", d)
 	}
-	m := attrs(span.Attributes())
+	m := oteltest.Attrs(span.Attributes())
 	wantAttr(t, m, otelx.ErrorTypeKey, "*azidentity.AuthenticationFailedError")
 	wantAttr(t, m, otelx.ClassKey, "authentication")
 	wantAttr(t, m, otelx.AADSTSKey, 7000215)
@@ -151,7 +152,7 @@ func TestGetTokenFailure(t *testing.T) {
 			t.Error("the error was recorded as an exception event, which would hold its whole text")
 		}
 	}
-	if got := tel.outcomes(t); len(got) != 1 || got["fakeCredential/authentication"] != 1 {
+	if got := tel.outcomes(t); len(got) != 1 || got["FakeCredential/authentication"] != 1 {
 		t.Errorf("outcomes %v, want one authentication failure", got)
 	}
 }
@@ -169,7 +170,7 @@ func TestGetTokenUnclassifiedError(t *testing.T) {
 	if span.Status().Code != codes.Error || span.Status().Description == "" {
 		t.Errorf("status %v, want error with a description", span.Status())
 	}
-	wantAttr(t, attrs(span.Attributes()), otelx.ErrorTypeKey, "*errors.errorString")
+	wantAttr(t, oteltest.Attrs(span.Attributes()), otelx.ErrorTypeKey, "*errors.errorString")
 	var total int64
 	for _, n := range tel.outcomes(t) {
 		total += n
@@ -195,8 +196,8 @@ func TestChainedTokenCredentialFallsThroughWrappedSource(t *testing.T) {
 		t.Fatalf("the chain did not fall through past the wrapped source: %v, %v", tk, err)
 	}
 	span := tel.onlySpan(t)
-	wantAttr(t, attrs(span.Attributes()), otelx.ClassKey, "credential_unavailable")
-	if got := tel.outcomes(t); got["fakeCredential/credential_unavailable"] != 1 {
+	wantAttr(t, oteltest.Attrs(span.Attributes()), otelx.ClassKey, "credential_unavailable")
+	if got := tel.outcomes(t); got["FakeCredential/credential_unavailable"] != 1 {
 		t.Errorf("outcomes %v, want one credential_unavailable", got)
 	}
 }
@@ -219,7 +220,7 @@ func TestChainEvents(t *testing.T) {
 	if span.Name() != "ChainedTokenCredential.GetToken" {
 		t.Errorf("span name %q", span.Name())
 	}
-	m := attrs(span.Attributes())
+	m := oteltest.Attrs(span.Attributes())
 	wantAttr(t, m, otelx.CredentialTypeKey, "ChainedTokenCredential")
 	wantAttr(t, m, otelx.ClassKey, "credential_unavailable")
 	wantAttr(t, m, otelx.ErrorTypeKey, "*azidentity.credentialUnavailableError")
@@ -238,7 +239,7 @@ func wantChain(t *testing.T, span sdktrace.ReadOnlySpan, creds, classes []string
 		if e.Name != otelx.ChainAttemptEvent {
 			continue
 		}
-		m := attrs(e.Attributes)
+		m := oteltest.Attrs(e.Attributes)
 		gotCreds = append(gotCreds, m[otelx.CredentialTypeKey].AsString())
 		gotClasses = append(gotClasses, m[otelx.ClassKey].AsString())
 		if m[otelx.DescriptionKey].AsString() == "" {
@@ -260,12 +261,6 @@ type genericCredential[T any] struct{}
 
 func (*genericCredential[T]) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	return azcore.AccessToken{}, nil
-}
-
-type tokenFunc func(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error)
-
-func (f tokenFunc) GetToken(ctx context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return f(ctx, o)
 }
 
 func TestCredentialType(t *testing.T) {
@@ -291,7 +286,7 @@ func TestCredentialType(t *testing.T) {
 		{valueCredential{}, "", "valueCredential"},
 		{&valueCredential{}, "", "valueCredential"},
 		{&genericCredential[string]{}, "", "genericCredential"},
-		{tokenFunc(valueCredential{}.GetToken), "", "tokenFunc"},
+		{oteltest.FakeCredential(valueCredential{}.GetToken), "", "FakeCredential"}, // a func type
 		{credential.New(secret, nil), "", "ClientSecretCredential"},
 		{secret, "Deployment", "Deployment"},
 	} {
@@ -305,7 +300,7 @@ func TestCredentialType(t *testing.T) {
 		if span.Name() != tc.want+".GetToken" {
 			t.Errorf("%T: span name %q, want %q", tc.inner, span.Name(), tc.want+".GetToken")
 		}
-		wantAttr(t, attrs(span.Attributes()), otelx.CredentialTypeKey, tc.want)
+		wantAttr(t, oteltest.Attrs(span.Attributes()), otelx.CredentialTypeKey, tc.want)
 	}
 }
 
@@ -331,11 +326,11 @@ func TestOptionsAttributesCopied(t *testing.T) {
 		t.Fatal(err)
 	}
 	span := tel.onlySpan(t)
-	if span.Name() != "fakeCredential.GetToken" {
+	if span.Name() != "FakeCredential.GetToken" {
 		t.Errorf("span name %q", span.Name())
 	}
-	wantAttr(t, attrs(span.Attributes()), "deployment", "blue")
-	if got := tel.outcomes(t); got["fakeCredential/success"] != 1 {
+	wantAttr(t, oteltest.Attrs(span.Attributes()), "deployment", "blue")
+	if got := tel.outcomes(t); got["FakeCredential/success"] != 1 {
 		t.Errorf("outcomes %v; extra attributes must not reach metrics", got)
 	}
 }
@@ -343,21 +338,21 @@ func TestOptionsAttributesCopied(t *testing.T) {
 func TestNotRecording(t *testing.T) {
 	tel := newTelemetry(t, sdktrace.WithSampler(sdktrace.NeverSample()))
 	var innerSpan trace.SpanContext
-	inner := &fakeCredential{getToken: func(ctx context.Context, _ policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	inner := oteltest.FakeCredential(func(ctx context.Context, _ policy.TokenRequestOptions) (azcore.AccessToken, error) {
 		innerSpan = trace.SpanContextFromContext(ctx)
 		return azcore.AccessToken{}, azidentity.NewCredentialUnavailableError("ManagedIdentityCredential: managed identity timed out")
-	}}
+	})
 	cred := tel.wrap(inner)
 	if _, err := cred.GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{armScope}}); err == nil {
 		t.Fatal("no error")
 	}
-	if n := len(tel.rec.Started()); n != 0 {
+	if n := len(tel.Recorder.Started()); n != 0 {
 		t.Errorf("%d spans recorded, want none", n)
 	}
 	if !innerSpan.IsValid() || innerSpan.IsSampled() {
 		t.Errorf("inner span context %v, want a valid unsampled one", innerSpan)
 	}
-	if got := tel.outcomes(t); got["fakeCredential/credential_unavailable"] != 1 {
+	if got := tel.outcomes(t); got["FakeCredential/credential_unavailable"] != 1 {
 		t.Errorf("outcomes %v: metrics must count requests whose span is not recorded", got)
 	}
 }
@@ -434,13 +429,13 @@ func TestConcurrentUse(t *testing.T) {
 	tel := newTelemetry(t)
 	unavailable := azidentity.NewCredentialUnavailableError("AzureCLICredential: executable not found on path")
 	var calls sync.Map
-	inner := &fakeCredential{getToken: func(_ context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	inner := oteltest.FakeCredential(func(_ context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
 		calls.Store(opts.Scopes[0], true)
 		if strings.HasSuffix(opts.Scopes[0], "/fail") {
 			return azcore.AccessToken{}, unavailable
 		}
 		return azcore.AccessToken{Token: opts.Scopes[0], ExpiresOn: time.Now().Add(time.Hour)}, nil
-	}}
+	})
 	cred := tel.wrap(inner)
 
 	const goroutines, perGoroutine = 32, 50
@@ -468,11 +463,11 @@ func TestConcurrentUse(t *testing.T) {
 	for e := range errs {
 		t.Error(e)
 	}
-	if n := len(tel.rec.Ended()); n != goroutines*perGoroutine {
+	if n := len(tel.Recorder.Ended()); n != goroutines*perGoroutine {
 		t.Errorf("%d spans, want %d", n, goroutines*perGoroutine)
 	}
 	got := tel.outcomes(t)
-	if got["fakeCredential/success"] != goroutines*perGoroutine*4/5 || got["fakeCredential/credential_unavailable"] != goroutines*perGoroutine/5 {
+	if got["FakeCredential/success"] != goroutines*perGoroutine*4/5 || got["FakeCredential/credential_unavailable"] != goroutines*perGoroutine/5 {
 		t.Errorf("outcomes %v", got)
 	}
 }
@@ -500,7 +495,7 @@ func TestBearerTokenPolicyEarlyRefreshFailure(t *testing.T) {
 		tel := newTelemetry(t)
 		refreshFailure := &azidentity.AuthenticationFailedError{RawResponse: corpus.MustGet("aadsts90033_temporarily_unavailable").Response()}
 		calls := 0
-		inner := &fakeCredential{getToken: func(_ context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
+		inner := oteltest.FakeCredential(func(_ context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
 			calls++
 			if !opts.EnableCAE {
 				t.Error("the bearer token policy did not enable CAE")
@@ -509,7 +504,7 @@ func TestBearerTokenPolicyEarlyRefreshFailure(t *testing.T) {
 				return azcore.AccessToken{Token: "tok-1", ExpiresOn: time.Now().Add(4 * time.Minute)}, nil
 			}
 			return azcore.AccessToken{}, refreshFailure
-		}}
+		})
 		transport := &memTransport{}
 		pl := runtime.NewPipeline("test", "v0.0.0", runtime.PipelineOptions{
 			PerRetry: []policy.Policy{runtime.NewBearerTokenPolicy(tel.wrap(inner), []string{armScope}, nil)},
@@ -537,7 +532,7 @@ func TestBearerTokenPolicyEarlyRefreshFailure(t *testing.T) {
 			t.Fatalf("GetToken called %d times, want 2 (the second an early refresh)", calls)
 		}
 
-		spans := tel.rec.Ended()
+		spans := tel.Recorder.Ended()
 		if len(spans) != 2 {
 			t.Fatalf("%d spans, want 2", len(spans))
 		}
@@ -548,12 +543,12 @@ func TestBearerTokenPolicyEarlyRefreshFailure(t *testing.T) {
 		if failed.Status().Code != codes.Error {
 			t.Fatalf("the early refresh span has status %v, want error", failed.Status())
 		}
-		m := attrs(failed.Attributes())
+		m := oteltest.Attrs(failed.Attributes())
 		wantAttr(t, m, otelx.ClassKey, "transient")
 		wantAttr(t, m, otelx.AADSTSKey, 90033)
 		wantAttr(t, m, otelx.HTTPStatusCodeKey, 503)
 		wantAttr(t, m, otelx.TokenCAEKey, true)
-		if got := tel.outcomes(t); got["fakeCredential/success"] != 1 || got["fakeCredential/transient"] != 1 {
+		if got := tel.outcomes(t); got["FakeCredential/success"] != 1 || got["FakeCredential/transient"] != 1 {
 			t.Errorf("outcomes %v, want one success and one transient failure", got)
 		}
 	})
@@ -568,6 +563,6 @@ func TestClaimsNeverRecorded(t *testing.T) {
 	if _, err := tel.wrap(inner).GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{armScope}, Claims: claims}); err == nil {
 		t.Fatal("no error")
 	}
-	tel.assertNoneOf(t, claims, strings.TrimRight(encoded, "="))
-	wantAttr(t, attrs(tel.onlySpan(t).Attributes()), otelx.TokenClaimsKey, true)
+	tel.AssertNoneOf(t, claims, strings.TrimRight(encoded, "="))
+	wantAttr(t, oteltest.Attrs(tel.onlySpan(t).Attributes()), otelx.TokenClaimsKey, true)
 }

@@ -3,59 +3,37 @@ package credential_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"go.opentelemetry.io/otel/attribute"
-	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/azauthtrace/azauthtrace/credential"
+	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
-// fakeCredential is a TokenCredential whose GetToken calls getToken.
-type fakeCredential struct {
-	getToken func(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error)
-}
-
-func (f *fakeCredential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return f.getToken(ctx, opts)
-}
-
-func returning(tk azcore.AccessToken, err error) *fakeCredential {
-	return &fakeCredential{getToken: func(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+// returning is a credential that returns tk and err.
+func returning(tk azcore.AccessToken, err error) oteltest.FakeCredential {
+	return func(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
 		return tk, err
-	}}
+	}
 }
 
-// telemetry holds an SDK tracer provider recording every span and a meter
-// provider read on demand.
-type telemetry struct {
-	rec    *tracetest.SpanRecorder
-	tp     *sdktrace.TracerProvider
-	reader *sdkmetric.ManualReader
-	mp     *sdkmetric.MeterProvider
-}
+// telemetry records every span and metric; its methods build and check
+// the decorator.
+type telemetry struct{ *oteltest.Telemetry }
 
 func newTelemetry(t testing.TB, opts ...sdktrace.TracerProviderOption) *telemetry {
 	t.Helper()
-	tel := &telemetry{rec: tracetest.NewSpanRecorder(), reader: sdkmetric.NewManualReader()}
-	tel.tp = sdktrace.NewTracerProvider(append([]sdktrace.TracerProviderOption{sdktrace.WithSpanProcessor(tel.rec)}, opts...)...)
-	tel.mp = sdkmetric.NewMeterProvider(sdkmetric.WithReader(tel.reader))
-	t.Cleanup(func() {
-		_ = tel.tp.Shutdown(context.Background())
-		_ = tel.mp.Shutdown(context.Background())
-	})
-	return tel
+	return &telemetry{oteltest.New(t, opts...)}
 }
 
 func (tel *telemetry) options() *credential.Options {
-	return &credential.Options{TracerProvider: tel.tp, MeterProvider: tel.mp}
+	return &credential.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider}
 }
 
 func (tel *telemetry) wrap(inner azcore.TokenCredential) *credential.Credential {
@@ -66,20 +44,11 @@ func (tel *telemetry) wrap(inner azcore.TokenCredential) *credential.Credential 
 // exactly one.
 func (tel *telemetry) onlySpan(t testing.TB) sdktrace.ReadOnlySpan {
 	t.Helper()
-	spans := tel.rec.Ended()
+	spans := tel.Recorder.Ended()
 	if len(spans) != 1 {
 		t.Fatalf("got %d ended spans, want 1", len(spans))
 	}
 	return spans[0]
-}
-
-func (tel *telemetry) collect(t testing.TB) metricdata.ResourceMetrics {
-	t.Helper()
-	var rm metricdata.ResourceMetrics
-	if err := tel.reader.Collect(t.Context(), &rm); err != nil {
-		t.Fatal(err)
-	}
-	return rm
 }
 
 // outcomes returns the token request counts by "<credential type>/<outcome>"
@@ -97,7 +66,7 @@ func (tel *telemetry) outcomes(t testing.TB) map[string]int64 {
 		oc, _ := set.Value(otelx.OutcomeKey)
 		return ct.AsString() + "/" + oc.AsString()
 	}
-	for _, sm := range tel.collect(t).ScopeMetrics {
+	for _, sm := range tel.Metrics(t).ScopeMetrics {
 		if sm.Scope.Name != otelx.ScopeName {
 			t.Errorf("scope %q, want %q", sm.Scope.Name, otelx.ScopeName)
 		}
@@ -128,15 +97,6 @@ func (tel *telemetry) outcomes(t testing.TB) map[string]int64 {
 	return counts
 }
 
-// attrs returns a span's attributes by key.
-func attrs(kvs []attribute.KeyValue) map[attribute.Key]attribute.Value {
-	m := make(map[attribute.Key]attribute.Value, len(kvs))
-	for _, kv := range kvs {
-		m[kv.Key] = kv.Value
-	}
-	return m
-}
-
 func wantAttr(t testing.TB, m map[attribute.Key]attribute.Value, k attribute.Key, want any) {
 	t.Helper()
 	v, ok := m[k]
@@ -154,59 +114,6 @@ func noAttr(t testing.TB, m map[attribute.Key]attribute.Value, keys ...attribute
 	for _, k := range keys {
 		if v, ok := m[k]; ok {
 			t.Errorf("attribute %s = %v, want none", k, v.AsInterface())
-		}
-	}
-}
-
-// telemetryText returns every string a span or metric exporter would see:
-// span names, attribute keys and values, event names and attributes, status
-// descriptions, and every metric name, description and data point
-// attribute.
-func (tel *telemetry) telemetryText(t testing.TB) string {
-	t.Helper()
-	var b strings.Builder
-	kvs := func(kvs []attribute.KeyValue) {
-		for _, kv := range kvs {
-			fmt.Fprintf(&b, "%s=%s\n", kv.Key, kv.Value.Emit())
-		}
-	}
-	for _, s := range tel.rec.Ended() {
-		fmt.Fprintf(&b, "span %s\nstatus %s\n", s.Name(), s.Status().Description)
-		kvs(s.Attributes())
-		for _, e := range s.Events() {
-			fmt.Fprintf(&b, "event %s\n", e.Name)
-			kvs(e.Attributes)
-		}
-		for _, l := range s.Links() {
-			kvs(l.Attributes)
-		}
-	}
-	for _, sm := range tel.collect(t).ScopeMetrics {
-		for _, m := range sm.Metrics {
-			fmt.Fprintf(&b, "metric %s %s %s\n", m.Name, m.Description, m.Unit)
-			switch data := m.Data.(type) {
-			case metricdata.Sum[int64]:
-				for _, dp := range data.DataPoints {
-					kvs(dp.Attributes.ToSlice())
-				}
-			case metricdata.Histogram[float64]:
-				for _, dp := range data.DataPoints {
-					kvs(dp.Attributes.ToSlice())
-				}
-			}
-		}
-	}
-	return b.String()
-}
-
-// assertNoneOf fails the test if any of secrets appears in the recorded
-// telemetry.
-func (tel *telemetry) assertNoneOf(t testing.TB, secrets ...string) {
-	t.Helper()
-	text := tel.telemetryText(t)
-	for _, s := range secrets {
-		if strings.Contains(text, s) {
-			t.Errorf("%q appears in the telemetry:\n%s", s, text)
 		}
 	}
 }

@@ -2,13 +2,10 @@ package e2e_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	azpolicy "github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -17,15 +14,13 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/tracing/azotel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
 	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
+	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
 	"github.com/azauthtrace/azauthtrace/policy"
 )
@@ -43,23 +38,14 @@ const (
 
 // accessToken is a JWT for the test principal with the canary in its
 // header, in a claim nobody reads and in its signature.
-func accessToken() string {
-	payload, _ := json.Marshal(map[string]any{
-		"aud": "https://storage.azure.com", "tid": tenantID, "oid": objectID, "appid": appID,
-		"idtyp": "app", "xms_canary": canary,
-	})
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString([]byte(`{"alg":"RS256","kid":"`+canary+`"}`)) + "." +
-		enc.EncodeToString(payload) + "." + enc.EncodeToString([]byte(canary))
-}
+var accessToken = oteltest.JWT(canary, map[string]any{
+	"aud": "https://storage.azure.com", "tid": tenantID, "oid": objectID, "appid": appID,
+	"idtyp": "app", "xms_canary": canary,
+}, canary)
 
 // workloadCredential stands for a real credential: it issues the test
 // principal's token.
-type workloadCredential struct{}
-
-func (workloadCredential) GetToken(context.Context, azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return azcore.AccessToken{Token: accessToken(), ExpiresOn: time.Now().Add(time.Hour)}, nil
-}
+var workloadCredential = oteltest.Issuing(accessToken, accessToken)
 
 // fakeStorage answers every container and blob request with Storage's 403
 // AuthorizationPermissionMismatch.
@@ -71,39 +57,21 @@ func fakeStorage() *fakeservice.Server {
 	)
 }
 
-type telemetry struct {
-	rec    *tracetest.SpanRecorder
-	tp     *sdktrace.TracerProvider
-	reader *sdkmetric.ManualReader
-	mp     *sdkmetric.MeterProvider
-}
-
-func newTelemetry(t *testing.T) *telemetry {
-	tel := &telemetry{rec: tracetest.NewSpanRecorder(), reader: sdkmetric.NewManualReader()}
-	tel.tp = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(tel.rec))
-	tel.mp = sdkmetric.NewMeterProvider(sdkmetric.WithReader(tel.reader))
-	t.Cleanup(func() {
-		_ = tel.tp.Shutdown(context.Background())
-		_ = tel.mp.Shutdown(context.Background())
-	})
-	return tel
-}
-
 // newBlobClient returns an azblob client against srv, as an application
 // would set it up: the policy in PerRetryPolicies, the credential wrapped
 // by the credential decorator, and azcore tracing through azotel or not.
-func newBlobClient(t *testing.T, srv *fakeservice.Server, tel *telemetry, withPolicy, azotelOn bool) *azblob.Client {
+func newBlobClient(t *testing.T, srv *fakeservice.Server, tel *oteltest.Telemetry, withPolicy, azotelOn bool) *azblob.Client {
 	t.Helper()
 	opts := &azblob.ClientOptions{}
 	opts.Transport = srv.Client()
 	opts.Retry = azpolicy.RetryOptions{MaxRetries: -1}
 	if withPolicy {
-		opts.PerRetryPolicies = []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: tel.tp, MeterProvider: tel.mp})}
+		opts.PerRetryPolicies = []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})}
 	}
 	if azotelOn {
-		opts.TracingProvider = azotel.NewTracingProvider(tel.tp, nil)
+		opts.TracingProvider = azotel.NewTracingProvider(tel.TracerProvider, nil)
 	}
-	cred := credential.New(workloadCredential{}, &credential.Options{TracerProvider: tel.tp, MeterProvider: tel.mp})
+	cred := credential.New(workloadCredential, &credential.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})
 	client, err := azblob.NewClient(srv.URL(fakeservice.StorageHost)+"/?sig="+canary, cred, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -151,9 +119,9 @@ func TestAzblob(t *testing.T) {
 	for _, azotelOn := range []bool{false, true} {
 		for _, op := range operations {
 			t.Run(fmt.Sprintf("azotel=%v/%s", azotelOn, op.name), func(t *testing.T) {
-				tel := newTelemetry(t)
+				tel := oteltest.New(t)
 				client := newBlobClient(t, srv, tel, true, azotelOn)
-				ctx, root := tel.tp.Tracer("test").Start(t.Context(), "root")
+				ctx, root := tel.TracerProvider.Tracer("test").Start(t.Context(), "root")
 				err := op.call(ctx, client)
 				root.End()
 				if !bloberror.HasCode(err, bloberror.AuthorizationPermissionMismatch) {
@@ -161,7 +129,7 @@ func TestAzblob(t *testing.T) {
 				}
 
 				spans := map[string]sdktrace.ReadOnlySpan{}
-				for _, s := range tel.rec.Ended() {
+				for _, s := range tel.Recorder.Ended() {
 					if _, dup := spans[s.Name()]; dup {
 						t.Errorf("two spans named %q", s.Name())
 					}
@@ -170,7 +138,7 @@ func TestAzblob(t *testing.T) {
 				if len(spans) != 3 {
 					t.Errorf("spans %v; want root, GetToken and the policy's", keys(spans))
 				}
-				getToken, ok1 := spans["workloadCredential.GetToken"]
+				getToken, ok1 := spans["FakeCredential.GetToken"]
 				failure, ok2 := spans[op.method+" "+fakeservice.StorageHost]
 				if !ok1 || !ok2 {
 					t.Fatalf("spans %v", keys(spans))
@@ -184,7 +152,7 @@ func TestAzblob(t *testing.T) {
 					failure.Status().Description != "403 permission: AuthorizationPermissionMismatch" {
 					t.Errorf("failure span kind %v status %+v", failure.SpanKind(), failure.Status())
 				}
-				checkAttrs(t, failure.Attributes(), map[attribute.Key]any{
+				oteltest.CheckAttrs(t, "failure span", failure.Attributes(), map[attribute.Key]any{
 					otelx.ClassKey:             "permission",
 					otelx.ErrorCodeKey:         "AuthorizationPermissionMismatch",
 					otelx.CorrelationIDKey:     *c.Expected.CorrelationID,
@@ -200,11 +168,11 @@ func TestAzblob(t *testing.T) {
 					otelx.PrincipalAppIDKey:    appID,
 					otelx.PrincipalTypeKey:     "app",
 				})
-				checkAttrs(t, getToken.Attributes(), map[attribute.Key]any{
+				oteltest.CheckAttrs(t, "GetToken span", getToken.Attributes(), map[attribute.Key]any{
 					otelx.TokenScopesKey: "https://storage.azure.com/.default",
 					otelx.TokenCAEKey:    true,
 				})
-				assertNoCanary(t, tel)
+				tel.AssertNoneOf(t, canary, accessToken[:24])
 			})
 		}
 	}
@@ -219,7 +187,7 @@ func TestAzblobErrorUnchanged(t *testing.T) {
 		t.Run(op.name, func(t *testing.T) {
 			var texts []string
 			for _, withPolicy := range []bool{true, false} {
-				client := newBlobClient(t, srv, newTelemetry(t), withPolicy, false)
+				client := newBlobClient(t, srv, oteltest.New(t), withPolicy, false)
 				err := op.call(t.Context(), client)
 				var re *azcore.ResponseError
 				if !errors.As(err, &re) {
@@ -241,33 +209,15 @@ func TestAzblobErrorUnchanged(t *testing.T) {
 func TestAzblobMetrics(t *testing.T) {
 	srv := fakeStorage()
 	defer srv.Close()
-	tel := newTelemetry(t)
+	tel := oteltest.New(t)
 	client := newBlobClient(t, srv, tel, true, false)
 	for _, op := range operations {
 		_ = op.call(t.Context(), client)
 	}
-	var rm metricdata.ResourceMetrics
-	if err := tel.reader.Collect(t.Context(), &rm); err != nil {
-		t.Fatal(err)
-	}
-	var points []string
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if m.Name != otelx.FailuresMetric {
-				continue
-			}
-			for _, dp := range m.Data.(metricdata.Sum[int64]).DataPoints {
-				var kvs []string
-				for _, kv := range dp.Attributes.ToSlice() {
-					kvs = append(kvs, string(kv.Key)+"="+kv.Value.Emit())
-				}
-				points = append(points, fmt.Sprintf("%s: %d", strings.Join(kvs, " "), dp.Value))
-			}
-		}
-	}
-	want := "azauth.class=permission http.response.status_code=403 server.address=" + fakeservice.StorageHost + ": 2"
-	if len(points) != 1 || points[0] != want {
-		t.Errorf("%s = %q, want [%q]", otelx.FailuresMetric, points, want)
+	got := tel.Counts(t, otelx.FailuresMetric)
+	want := map[string]int64{"azauth.class=permission http.response.status_code=403 server.address=" + fakeservice.StorageHost: 2}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s = %v, want %v", otelx.FailuresMetric, got, want)
 	}
 }
 
@@ -277,48 +227,4 @@ func keys(m map[string]sdktrace.ReadOnlySpan) []string {
 		out = append(out, k)
 	}
 	return out
-}
-
-func checkAttrs(t *testing.T, kvs []attribute.KeyValue, want map[attribute.Key]any) {
-	t.Helper()
-	got := map[attribute.Key]attribute.Value{}
-	for _, kv := range kvs {
-		got[kv.Key] = kv.Value
-	}
-	for k, w := range want {
-		if v, ok := got[k]; !ok || v.AsInterface() != w {
-			t.Errorf("%s = %v, want %v", k, v.Emit(), w)
-		}
-	}
-}
-
-// assertNoCanary fails if the canary or the token is anywhere in the
-// spans, events, statuses or metrics.
-func assertNoCanary(t *testing.T, tel *telemetry) {
-	t.Helper()
-	secrets := []string{canary, accessToken()[:24]}
-	check := func(where, s string) {
-		for _, secret := range secrets {
-			if strings.Contains(s, secret) {
-				t.Errorf("%s holds a secret: %s", where, s)
-			}
-		}
-	}
-	for _, s := range tel.rec.Ended() {
-		check("span name", s.Name())
-		check(s.Name()+" status", s.Status().Description)
-		for _, kv := range s.Attributes() {
-			check(s.Name(), string(kv.Key)+"="+kv.Value.Emit())
-		}
-		for _, e := range s.Events() {
-			for _, kv := range e.Attributes {
-				check(s.Name()+" "+e.Name, string(kv.Key)+"="+kv.Value.Emit())
-			}
-		}
-	}
-	var rm metricdata.ResourceMetrics
-	if err := tel.reader.Collect(context.Background(), &rm); err != nil {
-		t.Fatal(err)
-	}
-	check("metrics", fmt.Sprintf("%+v", rm.ScopeMetrics))
 }

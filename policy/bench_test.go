@@ -17,22 +17,14 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 	"github.com/azauthtrace/azauthtrace/policy"
 )
-
-// discardProcessor is a span processor that drops every span: the spans
-// are recorded, as with a real exporter, but not kept.
-type discardProcessor struct{}
-
-func (discardProcessor) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
-func (discardProcessor) OnEnd(sdktrace.ReadOnlySpan)                     {}
-func (discardProcessor) Shutdown(context.Context) error                  { return nil }
-func (discardProcessor) ForceFlush(context.Context) error                { return nil }
 
 // recordingProviders returns SDK providers that record every span and
 // measurement.
 func recordingProviders(b *testing.B, sampler sdktrace.Sampler) (*sdktrace.TracerProvider, *sdkmetric.MeterProvider) {
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sampler), sdktrace.WithSpanProcessor(discardProcessor{}))
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sampler), sdktrace.WithSpanProcessor(oteltest.Discard{}))
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
 	b.Cleanup(func() {
 		_ = tp.Shutdown(context.Background())
@@ -73,8 +65,8 @@ func (a staticAuthorization) Do(req *azpolicy.Request) (*http.Response, error) {
 
 // benchToken is shaped like an Entra ID access token of a managed
 // identity, about 1.5 KB.
-func benchToken(tb testing.TB) string {
-	return jwt(tb, map[string]any{
+func benchToken() string {
+	return oteltest.JWT(canary, map[string]any{
 		"aud": "https://management.azure.com", "iss": "https://sts.windows.net/" + tenantID + "/",
 		"iat": 1700000000, "nbf": 1700000000, "exp": 1700086400,
 		"aio": strings.Repeat("E2Zg", 30), "appid": appID, "appidacr": "2",
@@ -168,7 +160,7 @@ func BenchmarkPipeline(b *testing.B) {
 				opts := s.opts(b)
 				opts.Retry = azpolicy.RetryOptions{MaxRetries: -1}
 				c, err := azcore.NewClient("policy.benchClient", "v1.0.0", runtime.PipelineOptions{
-					PerRetry: []azpolicy.Policy{staticAuthorization("Bearer " + benchToken(b))},
+					PerRetry: []azpolicy.Policy{staticAuthorization("Bearer " + benchToken())},
 				}, &opts)
 				if err != nil {
 					b.Fatal(err)
@@ -208,7 +200,7 @@ func BenchmarkPolicyOverhead(b *testing.B) {
 					tp, mp := recordingProviders(b, sdktrace.AlwaysSample())
 					p = policy.New(&policy.Options{TracerProvider: tp, MeterProvider: mp})
 				}
-				pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{staticAuthorization("Bearer " + benchToken(b)), p}, transport: transport})
+				pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{staticAuthorization("Bearer " + benchToken()), p}, transport: transport})
 				ctx := context.Background()
 				b.ReportAllocs()
 				for b.Loop() {

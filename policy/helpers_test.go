@@ -2,24 +2,19 @@ package policy_test
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	azpolicy "github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
-	"go.opentelemetry.io/otel/attribute"
-	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
+	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 	"github.com/azauthtrace/azauthtrace/policy"
 )
 
@@ -35,21 +30,9 @@ const (
 	upn      = "someone@contoso.com"
 )
 
-// jwt returns header.payload.signature with claims as the payload.
-func jwt(t testing.TB, claims map[string]any, signature string) string {
-	t.Helper()
-	b, err := json.Marshal(claims)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT","kid":"`+canary+`"}`)) + "." +
-		enc.EncodeToString(b) + "." + enc.EncodeToString([]byte(signature))
-}
-
 // testToken is an access token for the test principal, with the canary in
 // its header, in a claim the policy does not read and in its signature.
-func testToken(t testing.TB, extra map[string]any) string {
+func testToken(extra map[string]any) string {
 	claims := map[string]any{
 		"aud": "https://management.azure.com", "tid": tenantID, "oid": objectID,
 		"appid": appID, "idtyp": "user", "upn": upn, "xms_canary": canary,
@@ -57,55 +40,25 @@ func testToken(t testing.TB, extra map[string]any) string {
 	for k, v := range extra {
 		claims[k] = v
 	}
-	return jwt(t, claims, canary+"-signature")
-}
-
-// fakeCredential is a TokenCredential whose GetToken calls getToken.
-type fakeCredential struct {
-	getToken func(context.Context, azpolicy.TokenRequestOptions) (azcore.AccessToken, error)
-}
-
-func (f *fakeCredential) GetToken(ctx context.Context, opts azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return f.getToken(ctx, opts)
+	return oteltest.JWT(canary, claims, canary+"-signature")
 }
 
 // tokenCredential returns the test token; a token requested with claims
 // also carries the xms_cc claim the fake services accept.
-func tokenCredential(t testing.TB) *fakeCredential {
-	plain := testToken(t, nil)
-	withClaims := testToken(t, map[string]any{"xms_cc": []string{"cp1"}})
-	return &fakeCredential{getToken: func(_ context.Context, opts azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
-		tk := plain
-		if opts.Claims != "" {
-			tk = withClaims
-		}
-		return azcore.AccessToken{Token: tk, ExpiresOn: time.Now().Add(time.Hour)}, nil
-	}}
+func tokenCredential() oteltest.FakeCredential {
+	return oteltest.Issuing(testToken(nil), testToken(map[string]any{"xms_cc": []string{"cp1"}}))
 }
 
-// telemetry is an SDK tracer provider recording every span and a meter
-// provider read on demand.
-type telemetry struct {
-	rec    *tracetest.SpanRecorder
-	tp     *sdktrace.TracerProvider
-	reader *sdkmetric.ManualReader
-	mp     *sdkmetric.MeterProvider
-}
+// telemetry records every span and metric.
+type telemetry struct{ *oteltest.Telemetry }
 
 func newTelemetry(t testing.TB, opts ...sdktrace.TracerProviderOption) *telemetry {
 	t.Helper()
-	tel := &telemetry{rec: tracetest.NewSpanRecorder(), reader: sdkmetric.NewManualReader()}
-	tel.tp = sdktrace.NewTracerProvider(append([]sdktrace.TracerProviderOption{sdktrace.WithSpanProcessor(tel.rec)}, opts...)...)
-	tel.mp = sdkmetric.NewMeterProvider(sdkmetric.WithReader(tel.reader))
-	t.Cleanup(func() {
-		_ = tel.tp.Shutdown(context.Background())
-		_ = tel.mp.Shutdown(context.Background())
-	})
-	return tel
+	return &telemetry{oteltest.New(t, opts...)}
 }
 
 func (tel *telemetry) policy(names bool) *policy.Policy {
-	return policy.New(&policy.Options{TracerProvider: tel.tp, MeterProvider: tel.mp, RecordPrincipalNames: names})
+	return policy.New(&policy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider, RecordPrincipalNames: names})
 }
 
 // pipelineOptions configures newPipeline.
@@ -147,39 +100,6 @@ func send(ctx context.Context, t testing.TB, pl runtime.Pipeline, url string, op
 		o(req)
 	}
 	return pl.Do(req)
-}
-
-// attrs returns a span's or event's attributes as a map.
-func attrs(kvs []attribute.KeyValue) map[attribute.Key]attribute.Value {
-	m := make(map[attribute.Key]attribute.Value, len(kvs))
-	for _, kv := range kvs {
-		m[kv.Key] = kv.Value
-	}
-	return m
-}
-
-// checkAttrs reports the attributes in got that differ from want; a want
-// value of nil means the key must be absent.
-func checkAttrs(t *testing.T, what string, got map[attribute.Key]attribute.Value, want map[attribute.Key]any) {
-	t.Helper()
-	keys := make([]attribute.Key, 0, len(want))
-	for k := range want {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		w := want[k]
-		v, ok := got[k]
-		switch {
-		case w == nil && ok:
-			t.Errorf("%s: %s = %v, want it absent", what, k, v.Emit())
-		case w == nil:
-		case !ok:
-			t.Errorf("%s: %s missing, want %v", what, k, w)
-		case v.AsInterface() != w:
-			t.Errorf("%s: %s = %#v, want %#v", what, k, v.AsInterface(), w)
-		}
-	}
 }
 
 // spansNamed returns the ended spans with the given name.

@@ -6,18 +6,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-)
 
-// testJWT returns header.payload.signature with claims as the payload.
-func testJWT(t testing.TB, claims map[string]any, signature string) string {
-	t.Helper()
-	b, err := json.Marshal(claims)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc.EncodeToString(b) + "." + enc.EncodeToString([]byte(signature))
-}
+	"github.com/azauthtrace/azauthtrace/internal/oteltest"
+)
 
 func TestPrincipalFromAuthorization(t *testing.T) {
 	app := map[string]any{
@@ -42,49 +33,49 @@ func TestPrincipalFromAuthorization(t *testing.T) {
 	}{
 		{
 			name:   "app token",
-			header: "Bearer " + testJWT(t, app, "sig"),
+			header: "Bearer " + oteltest.JWT("", app, "sig"),
 			want: principal{TenantID: "tenant-1", ObjectID: "object-1", AppID: "app-1", Type: "app",
 				ManagedIdentityID: "/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi"},
 			ok: true,
 		},
 		{
 			name:      "names only when asked",
-			header:    "Bearer " + testJWT(t, map[string]any{"oid": "o", "preferred_username": "pu@contoso.com", "name": "Some One"}, "sig"),
+			header:    "Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "preferred_username": "pu@contoso.com", "name": "Some One"}, "sig"),
 			withNames: true,
 			want:      principal{ObjectID: "o", Name: "pu@contoso.com"},
 			ok:        true,
 		},
 		{
 			name:   "names left out by default",
-			header: "Bearer " + testJWT(t, map[string]any{"oid": "o", "upn": "u@contoso.com", "email": "e@contoso.com"}, "sig"),
+			header: "Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "upn": "u@contoso.com", "email": "e@contoso.com"}, "sig"),
 			want:   principal{ObjectID: "o"},
 			ok:     true,
 		},
 		{
 			name:   "v2 token: azp",
-			header: "bearer " + testJWT(t, map[string]any{"azp": "app-2", "tid": "t"}, "sig"),
+			header: "bearer " + oteltest.JWT("", map[string]any{"azp": "app-2", "tid": "t"}, "sig"),
 			want:   principal{AppID: "app-2", TenantID: "t"},
 			ok:     true,
 		},
 		{
 			name:   "padded payload",
-			header: "Bearer " + padded(testJWT(t, map[string]any{"oid": "o1"}, "s")),
+			header: "Bearer " + padded(oteltest.JWT("", map[string]any{"oid": "o1"}, "s")),
 			want:   principal{ObjectID: "o1"},
 			ok:     true,
 		},
 		{
 			name:   "claim of another type",
-			header: "Bearer " + testJWT(t, map[string]any{"oid": 42, "tid": "t"}, "s"),
+			header: "Bearer " + oteltest.JWT("", map[string]any{"oid": 42, "tid": "t"}, "s"),
 			want:   principal{TenantID: "t"},
 			ok:     true,
 		},
 		{
 			name:   "overlong claim dropped",
-			header: "Bearer " + testJWT(t, map[string]any{"oid": strings.Repeat("x", maxClaimLen+1), "tid": "t"}, "s"),
+			header: "Bearer " + oteltest.JWT("", map[string]any{"oid": strings.Repeat("x", maxClaimLen+1), "tid": "t"}, "s"),
 			want:   principal{TenantID: "t"},
 			ok:     true,
 		},
-		{name: "no claims of interest", header: "Bearer " + testJWT(t, map[string]any{"aud": "x"}, "s")},
+		{name: "no claims of interest", header: "Bearer " + oteltest.JWT("", map[string]any{"aud": "x"}, "s")},
 		{name: "empty", header: ""},
 		{name: "scheme only", header: "Bearer "},
 		{name: "basic", header: "Basic dXNlcjpwYXNz"},
@@ -96,7 +87,7 @@ func TestPrincipalFromAuthorization(t *testing.T) {
 		{name: "bad base64", header: "Bearer a.!!!.c"},
 		{name: "not JSON", header: "Bearer a." + base64.RawURLEncoding.EncodeToString([]byte("not json")) + ".c"},
 		{name: "JSON array", header: "Bearer a." + base64.RawURLEncoding.EncodeToString([]byte(`["oid"]`)) + ".c"},
-		{name: "too long", header: "Bearer " + testJWT(t, map[string]any{"oid": "o", "pad": strings.Repeat("p", maxTokenLen)}, "s")},
+		{name: "too long", header: "Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "pad": strings.Repeat("p", maxTokenLen)}, "s")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,7 +100,7 @@ func TestPrincipalFromAuthorization(t *testing.T) {
 }
 
 func FuzzPrincipalFromAuthorization(f *testing.F) {
-	f.Add("Bearer " + testJWT(f, map[string]any{"oid": "o", "tid": "t", "upn": "u"}, "canary"))
+	f.Add("Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "tid": "t", "upn": "u"}, "canary"))
 	f.Add("Bearer a.e30.c")
 	f.Add("Bearer ..")
 	f.Add("bearer a.=.c")
@@ -128,8 +119,8 @@ func FuzzPrincipalFromAuthorization(f *testing.F) {
 
 // realisticToken is shaped like an Entra ID v1 access token for a
 // managed identity: about 1.5 KB.
-func realisticToken(tb testing.TB) string {
-	return testJWT(tb, map[string]any{
+func realisticToken() string {
+	return oteltest.JWT("", map[string]any{
 		"aud": "https://management.azure.com", "iss": "https://sts.windows.net/aaaabbbb-0000-cccc-1111-dddd2222eeee/",
 		"iat": 1700000000, "nbf": 1700000000, "exp": 1700086400,
 		"aio": strings.Repeat("E2Zg", 30), "appid": "00001111-aaaa-2222-bbbb-3333cccc4444", "appidacr": "2",
@@ -143,7 +134,7 @@ func realisticToken(tb testing.TB) string {
 }
 
 func BenchmarkPrincipalFromAuthorization(b *testing.B) {
-	h := "Bearer " + realisticToken(b)
+	h := "Bearer " + realisticToken()
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, ok := principalFromAuthorization(h, false); !ok {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
 	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
+	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
 	"github.com/azauthtrace/azauthtrace/policy"
 )
@@ -106,9 +107,9 @@ func TestPolicyRecordsFailures(t *testing.T) {
 			pl := newPipeline(pipelineOptions{
 				policies:  []azpolicy.Policy{tel.policy(false)},
 				transport: srv.Client(),
-				cred:      tokenCredential(t),
+				cred:      tokenCredential(),
 			})
-			ctx, parent := tel.tp.Tracer("test").Start(t.Context(), "parent")
+			ctx, parent := tel.TracerProvider.Tracer("test").Start(t.Context(), "parent")
 			start := time.Now()
 			resp, err := send(ctx, t, pl, srv.URL(tt.host)+tt.path)
 			end := time.Now()
@@ -118,15 +119,15 @@ func TestPolicyRecordsFailures(t *testing.T) {
 			}
 			resp.Body.Close()
 
-			spans := spansNamed(tel.rec, "GET "+tt.host)
+			spans := spansNamed(tel.Recorder, "GET "+tt.host)
 			if tt.caseName == "" {
-				if len(tel.rec.Ended()) != 1 {
-					t.Fatalf("spans: %s; want only the parent", spanNames(tel.rec))
+				if len(tel.Recorder.Ended()) != 1 {
+					t.Fatalf("spans: %s; want only the parent", spanNames(tel.Recorder))
 				}
 				return
 			}
 			if len(spans) != 1 {
-				t.Fatalf("spans: %s; want one named %q", spanNames(tel.rec), "GET "+tt.host)
+				t.Fatalf("spans: %s; want one named %q", spanNames(tel.Recorder), "GET "+tt.host)
 			}
 			s := spans[0]
 			if s.SpanKind() != trace.SpanKindClient {
@@ -153,8 +154,8 @@ func TestPolicyRecordsFailures(t *testing.T) {
 			for k, v := range tt.want {
 				want[k] = v
 			}
-			got := attrs(s.Attributes())
-			checkAttrs(t, s.Name(), got, want)
+			got := oteltest.Attrs(s.Attributes())
+			oteltest.CheckAttrs(t, s.Name(), s.Attributes(), want)
 			for _, k := range []attribute.Key{otelx.MitigationKey, otelx.DescriptionKey} {
 				if got[k].AsString() == "" {
 					t.Errorf("%s missing", k)
@@ -170,21 +171,21 @@ func TestPolicyRecordPrincipalNames(t *testing.T) {
 	for _, names := range []bool{false, true} {
 		t.Run(fmt.Sprint(names), func(t *testing.T) {
 			tel := newTelemetry(t)
-			pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(names)}, transport: srv.Client(), cred: tokenCredential(t)})
+			pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(names)}, transport: srv.Client(), cred: tokenCredential()})
 			resp, err := send(t.Context(), t, pl, srv.URL(fakeservice.StorageHost)+"/c/b")
 			if err != nil {
 				t.Fatal(err)
 			}
 			resp.Body.Close()
-			spans := spansNamed(tel.rec, "GET "+fakeservice.StorageHost)
+			spans := spansNamed(tel.Recorder, "GET "+fakeservice.StorageHost)
 			if len(spans) != 1 {
-				t.Fatalf("spans: %s", spanNames(tel.rec))
+				t.Fatalf("spans: %s", spanNames(tel.Recorder))
 			}
 			var want any
 			if names {
 				want = upn
 			}
-			checkAttrs(t, "span", attrs(spans[0].Attributes()), map[attribute.Key]any{otelx.PrincipalNameKey: want})
+			oteltest.CheckAttrs(t, "span", spans[0].Attributes(), map[attribute.Key]any{otelx.PrincipalNameKey: want})
 		})
 	}
 }
@@ -197,12 +198,11 @@ func TestPolicyClaimsChallenge(t *testing.T) {
 	defer srv.Close()
 	tel := newTelemetry(t)
 	var claims []string
-	cred := tokenCredential(t)
-	inner := cred.getToken
-	cred.getToken = func(ctx context.Context, opts azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
+	inner := tokenCredential()
+	cred := oteltest.FakeCredential(func(ctx context.Context, opts azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
 		claims = append(claims, opts.Claims)
 		return inner(ctx, opts)
-	}
+	})
 	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: srv.Client(), cred: cred})
 	resp, err := send(t.Context(), t, pl, srv.URL(fakeservice.GraphHost)+"/v1.0/me")
 	if err != nil {
@@ -216,9 +216,9 @@ func TestPolicyClaimsChallenge(t *testing.T) {
 		t.Fatalf("token requests with claims %q; want none, then the challenge's", claims)
 	}
 
-	spans := spansNamed(tel.rec, "GET "+fakeservice.GraphHost)
+	spans := spansNamed(tel.Recorder, "GET "+fakeservice.GraphHost)
 	if len(spans) != 2 {
-		t.Fatalf("spans: %s; want the challenge and the retry", spanNames(tel.rec))
+		t.Fatalf("spans: %s; want the challenge and the retry", spanNames(tel.Recorder))
 	}
 	challenge, retry := spans[0], spans[1]
 	c := corpus.MustGet("graph_401_cae_insufficient_claims_location")
@@ -227,11 +227,11 @@ func TestPolicyClaimsChallenge(t *testing.T) {
 	want[otelx.ChallengeClaimsKey] = true
 	want[otelx.ChallengeAuthorizationURIKey] = "https://login.microsoftonline.com/common/oauth2/authorize"
 	want[otelx.ChallengeRetryKey] = nil
-	checkAttrs(t, "challenge", attrs(challenge.Attributes()), want)
+	oteltest.CheckAttrs(t, "challenge", challenge.Attributes(), want)
 	if challenge.Status().Code != codes.Error {
 		t.Errorf("challenge status = %+v", challenge.Status())
 	}
-	checkAttrs(t, "retry", attrs(retry.Attributes()), map[attribute.Key]any{
+	oteltest.CheckAttrs(t, "retry", retry.Attributes(), map[attribute.Key]any{
 		otelx.ChallengeRetryKey: true,
 		otelx.HTTPStatusCodeKey: int64(200),
 		otelx.ClassKey:          nil,
@@ -241,7 +241,7 @@ func TestPolicyClaimsChallenge(t *testing.T) {
 		t.Errorf("retry status = %+v, want unset", retry.Status())
 	}
 	for _, s := range spans {
-		if got := attrs(s.Attributes())[otelx.ChallengeResourceKey]; strings.Contains(got.Emit(), "eyJ") {
+		if got := oteltest.Attrs(s.Attributes())[otelx.ChallengeResourceKey]; strings.Contains(got.Emit(), "eyJ") {
 			t.Errorf("claims recorded: %v", got.Emit())
 		}
 	}
@@ -257,12 +257,12 @@ func TestPolicyAttachesToEnclosingSpan(t *testing.T) {
 	for _, enclosed := range []bool{true, false} {
 		t.Run(fmt.Sprintf("enclosed=%v", enclosed), func(t *testing.T) {
 			tel := newTelemetry(t)
-			transport := &http.Client{Transport: otelhttp.NewTransport(srv.Client().Transport, otelhttp.WithTracerProvider(tel.tp))}
-			pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: transport, cred: tokenCredential(t)})
+			transport := &http.Client{Transport: otelhttp.NewTransport(srv.Client().Transport, otelhttp.WithTracerProvider(tel.TracerProvider))}
+			pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: transport, cred: tokenCredential()})
 			ctx := t.Context()
 			var op trace.Span
 			if enclosed {
-				ctx, op = tel.tp.Tracer("test").Start(ctx, "Client.Operation")
+				ctx, op = tel.TracerProvider.Tracer("test").Start(ctx, "Client.Operation")
 			}
 			resp, err := send(ctx, t, pl, srv.URL(fakeservice.ARMHost)+"/subscriptions/s/resourcegroups?api-version=2022-09-01")
 			if err != nil {
@@ -272,9 +272,9 @@ func TestPolicyAttachesToEnclosingSpan(t *testing.T) {
 			if op != nil {
 				op.End()
 			}
-			httpSpans := spansNamed(tel.rec, "HTTP GET")
+			httpSpans := spansNamed(tel.Recorder, "HTTP GET")
 			if len(httpSpans) != 1 {
-				t.Fatalf("spans: %s; want one otelhttp span", spanNames(tel.rec))
+				t.Fatalf("spans: %s; want one otelhttp span", spanNames(tel.Recorder))
 			}
 			c := corpus.MustGet("arm_403_authorization_failed")
 			want := expectedFailure(c)
@@ -285,21 +285,21 @@ func TestPolicyAttachesToEnclosingSpan(t *testing.T) {
 			if !enclosed {
 				// Nothing encloses the HTTP span: the diagnosis is nested
 				// under it.
-				ours := spansNamed(tel.rec, "GET "+fakeservice.ARMHost)
+				ours := spansNamed(tel.Recorder, "GET "+fakeservice.ARMHost)
 				if len(ours) != 1 {
-					t.Fatalf("spans: %s", spanNames(tel.rec))
+					t.Fatalf("spans: %s", spanNames(tel.Recorder))
 				}
 				if ours[0].SpanKind() != trace.SpanKindInternal || ours[0].Parent().SpanID() != httpSpans[0].SpanContext().SpanID() {
 					t.Errorf("span kind %v parent %v; want internal, under the HTTP span", ours[0].SpanKind(), ours[0].Parent().SpanID())
 				}
-				checkAttrs(t, "span", attrs(ours[0].Attributes()), want)
+				oteltest.CheckAttrs(t, "span", ours[0].Attributes(), want)
 				return
 			}
-			if n := len(tel.rec.Ended()); n != 2 {
-				t.Fatalf("spans: %s; want the operation and otelhttp's", spanNames(tel.rec))
+			if n := len(tel.Recorder.Ended()); n != 2 {
+				t.Fatalf("spans: %s; want the operation and otelhttp's", spanNames(tel.Recorder))
 			}
-			opSpan := spansNamed(tel.rec, "Client.Operation")[0]
-			checkAttrs(t, "operation", attrs(opSpan.Attributes()), want)
+			opSpan := spansNamed(tel.Recorder, "Client.Operation")[0]
+			oteltest.CheckAttrs(t, "operation", opSpan.Attributes(), want)
 			if opSpan.Status().Code != codes.Unset {
 				t.Errorf("the policy set the operation's status: %+v", opSpan.Status())
 			}
@@ -316,7 +316,7 @@ func TestPolicyAttachesToEnclosingSpan(t *testing.T) {
 			want[otelx.ErrorTypeKey] = "403"
 			want[otelx.URLFullKey] = "https://management.azure.com/subscriptions/s/resourcegroups?api-version=2022-09-01"
 			want[otelx.HTTPMethodKey] = "GET"
-			checkAttrs(t, "event", attrs(events[0].Attributes), want)
+			oteltest.CheckAttrs(t, "event", events[0].Attributes, want)
 		})
 	}
 }
@@ -327,7 +327,7 @@ func TestPolicyMetrics(t *testing.T) {
 	srv := fakeServices()
 	defer srv.Close()
 	tel := newTelemetry(t)
-	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: srv.Client(), cred: tokenCredential(t)})
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: srv.Client(), cred: tokenCredential()})
 	for _, u := range []string{
 		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/resourcegroups",
 		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/resourcegroups",
@@ -340,12 +340,8 @@ func TestPolicyMetrics(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	var rm metricdata.ResourceMetrics
-	if err := tel.reader.Collect(t.Context(), &rm); err != nil {
-		t.Fatal(err)
-	}
 	got := map[string]int64{}
-	for _, sm := range rm.ScopeMetrics {
+	for _, sm := range tel.Metrics(t).ScopeMetrics {
 		for _, m := range sm.Metrics {
 			if m.Name != otelx.FailuresMetric {
 				continue
@@ -381,7 +377,7 @@ func TestPolicyCanary(t *testing.T) {
 	srv := fakeServices()
 	defer srv.Close()
 	tel := newTelemetry(t)
-	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: srv.Client(), cred: tokenCredential(t)})
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: srv.Client(), cred: tokenCredential()})
 	for _, u := range []string{
 		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/resourcegroups?api-version=2022-09-01&sig=" + canary,
 		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/providers?code=" + canary,
@@ -397,51 +393,12 @@ func TestPolicyCanary(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	if len(tel.rec.Ended()) < 5 {
-		t.Fatalf("spans: %s", spanNames(tel.rec))
+	if len(tel.Recorder.Ended()) < 5 {
+		t.Fatalf("spans: %s", spanNames(tel.Recorder))
 	}
 	// The Graph challenge's claims, base64 and decoded.
 	secrets := []string{canary, "eyJhY2Nlc3NfdG9rZW4i", "xms_rp_ipaddr", "eyJ"}
-	assertNoSecrets(t, tel, secrets)
-}
-
-// assertNoSecrets fails if any span, event, status or metric data point
-// holds one of the secrets.
-func assertNoSecrets(t *testing.T, tel *telemetry, secrets []string) {
-	t.Helper()
-	check := func(where, s string) {
-		for _, secret := range secrets {
-			if strings.Contains(s, secret) {
-				t.Errorf("%s holds %q: %s", where, secret, s)
-			}
-		}
-	}
-	checkKVs := func(where string, kvs []attribute.KeyValue) {
-		for _, kv := range kvs {
-			check(where+" "+string(kv.Key), string(kv.Key)+"="+kv.Value.Emit())
-		}
-	}
-	for _, s := range tel.rec.Ended() {
-		check("span name", s.Name())
-		check(s.Name()+" status", s.Status().Description)
-		checkKVs(s.Name(), s.Attributes())
-		for _, e := range s.Events() {
-			check(s.Name()+" event", e.Name)
-			checkKVs(s.Name()+" event "+e.Name, e.Attributes)
-		}
-		for _, l := range s.Links() {
-			checkKVs(s.Name()+" link", l.Attributes)
-		}
-	}
-	var rm metricdata.ResourceMetrics
-	if err := tel.reader.Collect(context.Background(), &rm); err != nil {
-		t.Fatal(err)
-	}
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			check("metric", fmt.Sprintf("%+v", m))
-		}
-	}
+	tel.AssertNoneOf(t, secrets...)
 }
 
 // TestPolicyResponseUnchanged checks that the SDK sees the response the
@@ -463,8 +420,8 @@ func TestPolicyResponseUnchanged(t *testing.T) {
 	)
 	defer srv.Close()
 	tel := newTelemetry(t)
-	with := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(true)}, transport: srv.Client(), cred: tokenCredential(t)})
-	without := newPipeline(pipelineOptions{transport: srv.Client(), cred: tokenCredential(t)})
+	with := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(true)}, transport: srv.Client(), cred: tokenCredential()})
+	without := newPipeline(pipelineOptions{transport: srv.Client(), cred: tokenCredential()})
 
 	type result struct {
 		status int
@@ -543,8 +500,8 @@ func TestPolicyStreamingBody(t *testing.T) {
 	if string(got) != body {
 		t.Errorf("body of %d bytes, want the %d sent", len(got), len(body))
 	}
-	if len(tel.rec.Ended()) != 1 {
-		t.Errorf("spans: %s", spanNames(tel.rec))
+	if len(tel.Recorder.Ended()) != 1 {
+		t.Errorf("spans: %s", spanNames(tel.Recorder))
 	}
 }
 
@@ -567,7 +524,7 @@ func TestPolicyRetriesUnchanged(t *testing.T) {
 		pl := newPipeline(pipelineOptions{
 			policies:  policies,
 			transport: transport,
-			cred:      tokenCredential(t),
+			cred:      tokenCredential(),
 			retry:     azpolicy.RetryOptions{MaxRetries: 2, RetryDelay: time.Millisecond, MaxRetryDelay: time.Millisecond},
 		})
 		resp, err := send(t.Context(), t, pl, "https://"+fakeservice.ARMHost+"/x")
@@ -607,9 +564,9 @@ func TestPolicyPassesErrorsThrough(t *testing.T) {
 			name: "GetToken",
 			o: pipelineOptions{
 				transport: transportFunc(func(*http.Request) (*http.Response, error) { panic("unreachable") }),
-				cred: &fakeCredential{getToken: func(context.Context, azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
+				cred: oteltest.FakeCredential(func(context.Context, azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
 					return azcore.AccessToken{}, errToken
-				}},
+				}),
 			},
 			want: errToken,
 		},
@@ -629,8 +586,8 @@ func TestPolicyPassesErrorsThrough(t *testing.T) {
 			if inner != tt.want {
 				t.Errorf("innermost error %v is not the one returned", inner)
 			}
-			if n := len(tel.rec.Ended()); n != 0 {
-				t.Errorf("spans: %s; want none", spanNames(tel.rec))
+			if n := len(tel.Recorder.Ended()); n != 0 {
+				t.Errorf("spans: %s; want none", spanNames(tel.Recorder))
 			}
 		})
 	}
@@ -674,16 +631,14 @@ func TestPolicyNeverPanics(t *testing.T) {
 		"JSON array":   "a.WzFd.c",
 		"huge":         huge,
 		"dots":         "....",
-		"types":        jwt(t, map[string]any{"oid": []int{1}, "tid": map[string]any{}, "appid": nil}, "s"),
+		"types":        oteltest.JWT(canary, map[string]any{"oid": []int{1}, "tid": map[string]any{}, "appid": nil}, "s"),
 		"weird scheme": "\x00",
 	}
 	tel := newTelemetry(t)
 	for rname, respond := range responses {
 		for tname, tok := range tokens {
 			t.Run(rname+"/"+tname, func(t *testing.T) {
-				cred := &fakeCredential{getToken: func(context.Context, azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
-					return azcore.AccessToken{Token: tok, ExpiresOn: time.Now().Add(time.Hour)}, nil
-				}}
+				cred := oteltest.Issuing(tok, tok)
 				pl := newPipeline(pipelineOptions{
 					policies:  []azpolicy.Policy{tel.policy(true)},
 					transport: transportFunc(func(r *http.Request) (*http.Response, error) { return respond(r), nil }),
@@ -704,7 +659,7 @@ func TestPolicyConcurrent(t *testing.T) {
 	defer srv.Close()
 	tel := newTelemetry(t)
 	p := tel.policy(false)
-	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{p}, transport: srv.Client(), cred: tokenCredential(t)})
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{p}, transport: srv.Client(), cred: tokenCredential()})
 	paths := []string{
 		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/resourcegroups",
 		srv.URL(fakeservice.ARMHost) + "/subscriptions/s",
@@ -729,13 +684,13 @@ func TestPolicyConcurrent(t *testing.T) {
 	// ARM success; the Graph calls made before the bearer token policy
 	// cached a token with the challenge's claims have a challenge span and
 	// a retry span each, the later ones none.
-	if n := len(spansNamed(tel.rec, "GET "+fakeservice.ARMHost)); n != 20 {
+	if n := len(spansNamed(tel.Recorder, "GET "+fakeservice.ARMHost)); n != 20 {
 		t.Errorf("%d ARM spans, want 20", n)
 	}
-	if n := len(spansNamed(tel.rec, "GET "+fakeservice.StorageHost)); n != 20 {
+	if n := len(spansNamed(tel.Recorder, "GET "+fakeservice.StorageHost)); n != 20 {
 		t.Errorf("%d Storage spans, want 20", n)
 	}
-	if n := len(spansNamed(tel.rec, "GET "+fakeservice.GraphHost)); n < 2 || n%2 != 0 {
+	if n := len(spansNamed(tel.Recorder, "GET "+fakeservice.GraphHost)); n < 2 || n%2 != 0 {
 		t.Errorf("%d Graph spans, want challenge and retry pairs", n)
 	}
 }
@@ -744,7 +699,7 @@ func TestNewNil(t *testing.T) {
 	var p azpolicy.Policy = policy.New(nil)
 	srv := fakeServices()
 	defer srv.Close()
-	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{p}, transport: srv.Client(), cred: tokenCredential(t)})
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{p}, transport: srv.Client(), cred: tokenCredential()})
 	resp, err := send(t.Context(), t, pl, srv.URL(fakeservice.ARMHost)+"/subscriptions/s/resourcegroups")
 	if err != nil {
 		t.Fatal(err)
@@ -807,28 +762,18 @@ func TestPolicyNotSampled(t *testing.T) {
 	srv := fakeServices()
 	defer srv.Close()
 	tel := newTelemetry(t, sdktrace.WithSampler(sdktrace.NeverSample()))
-	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: srv.Client(), cred: tokenCredential(t)})
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: srv.Client(), cred: tokenCredential()})
 	resp, err := send(t.Context(), t, pl, srv.URL(fakeservice.ARMHost)+"/subscriptions/s/resourcegroups")
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if n := len(tel.rec.Ended()); n != 0 {
-		t.Errorf("spans: %s; want none", spanNames(tel.rec))
-	}
-	var rm metricdata.ResourceMetrics
-	if err := tel.reader.Collect(t.Context(), &rm); err != nil {
-		t.Fatal(err)
+	if n := len(tel.Recorder.Ended()); n != 0 {
+		t.Errorf("spans: %s; want none", spanNames(tel.Recorder))
 	}
 	var n int64
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if m.Name == otelx.FailuresMetric {
-				for _, dp := range m.Data.(metricdata.Sum[int64]).DataPoints {
-					n += dp.Value
-				}
-			}
-		}
+	for _, v := range tel.Counts(t, otelx.FailuresMetric) {
+		n += v
 	}
 	if n != 1 {
 		t.Errorf("%s counted %d failures, want 1", otelx.FailuresMetric, n)
@@ -844,7 +789,7 @@ func TestPolicyPerCall(t *testing.T) {
 	tel := newTelemetry(t)
 	pl := runtime.NewPipeline("test", "v0.0.0",
 		runtime.PipelineOptions{PerRetry: []azpolicy.Policy{
-			runtime.NewBearerTokenPolicy(tokenCredential(t), []string{"https://management.azure.com/.default"}, nil),
+			runtime.NewBearerTokenPolicy(tokenCredential(), []string{"https://management.azure.com/.default"}, nil),
 		}},
 		&azpolicy.ClientOptions{
 			PerCallPolicies: []azpolicy.Policy{tel.policy(false)},
@@ -861,11 +806,11 @@ func TestPolicyPerCall(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	spans := tel.rec.Ended()
+	spans := tel.Recorder.Ended()
 	if len(spans) != 1 || spans[0].Name() != "GET "+fakeservice.StorageHost {
-		t.Fatalf("spans: %s; want only the Storage failure", spanNames(tel.rec))
+		t.Fatalf("spans: %s; want only the Storage failure", spanNames(tel.Recorder))
 	}
-	checkAttrs(t, "span", attrs(spans[0].Attributes()), map[attribute.Key]any{
+	oteltest.CheckAttrs(t, "span", spans[0].Attributes(), map[attribute.Key]any{
 		otelx.ClassKey:             "permission",
 		otelx.PrincipalObjectIDKey: nil, // the token is set after this policy ran
 		otelx.PrincipalTenantIDKey: nil,
@@ -883,10 +828,8 @@ func TestPolicyTokensAlternate(t *testing.T) {
 	oids := []string{"00000000-0000-0000-0000-0000000000a1", "00000000-0000-0000-0000-0000000000a2"}
 	var pipelines []runtime.Pipeline
 	for _, oid := range oids {
-		tok := jwt(t, map[string]any{"oid": oid, "tid": tenantID}, "s")
-		cred := &fakeCredential{getToken: func(context.Context, azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
-			return azcore.AccessToken{Token: tok, ExpiresOn: time.Now().Add(time.Hour)}, nil
-		}}
+		tok := oteltest.JWT(canary, map[string]any{"oid": oid, "tid": tenantID}, "s")
+		cred := oteltest.Issuing(tok, tok)
 		pipelines = append(pipelines, newPipeline(pipelineOptions{policies: []azpolicy.Policy{p}, transport: srv.Client(), cred: cred}))
 	}
 	for i := range 6 {
@@ -896,11 +839,11 @@ func TestPolicyTokensAlternate(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	spans := tel.rec.Ended()
+	spans := tel.Recorder.Ended()
 	if len(spans) != 6 {
-		t.Fatalf("spans: %s", spanNames(tel.rec))
+		t.Fatalf("spans: %s", spanNames(tel.Recorder))
 	}
 	for i, s := range spans {
-		checkAttrs(t, fmt.Sprint("span ", i), attrs(s.Attributes()), map[attribute.Key]any{otelx.PrincipalObjectIDKey: oids[i%2]})
+		oteltest.CheckAttrs(t, fmt.Sprint("span ", i), s.Attributes(), map[attribute.Key]any{otelx.PrincipalObjectIDKey: oids[i%2]})
 	}
 }
