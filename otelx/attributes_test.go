@@ -1,0 +1,93 @@
+package otelx_test
+
+import (
+	"errors"
+	"testing"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/azauthtrace/azauthtrace"
+	"github.com/azauthtrace/azauthtrace/otelx"
+)
+
+func TestFailureAttributes(t *testing.T) {
+	f := azauthtrace.Failure{
+		Class:         azauthtrace.ClassPermission,
+		StatusCode:    403,
+		ErrorCode:     "AuthorizationFailed",
+		CorrelationID: "corr",
+		RequestID:     "req",
+		Source:        azauthtrace.SourceService,
+		Service:       "Azure Resource Manager",
+		Credential:    "WorkloadIdentityCredential",
+		Description:   "denied",
+		Mitigation:    "grant a role",
+		PrincipalID:   "oid",
+		PrincipalName: "alice@contoso.com",
+		Action:        "Microsoft.Storage/storageAccounts/write",
+		Scope:         "/subscriptions/s",
+		Challenge:     azauthtrace.Challenge{Scheme: "Bearer", Error: "insufficient_claims", ClaimsPresent: true, ClaimsReason: "token_revoked"},
+	}
+	got := map[attribute.Key]attribute.Value{}
+	for _, kv := range otelx.FailureAttributes(f) {
+		if _, dup := got[kv.Key]; dup {
+			t.Errorf("%s set twice", kv.Key)
+		}
+		got[kv.Key] = kv.Value
+	}
+	want := map[attribute.Key]any{
+		otelx.ClassKey:                 "permission",
+		otelx.HTTPStatusCodeKey:        int64(403),
+		otelx.ErrorCodeKey:             "AuthorizationFailed",
+		otelx.CorrelationIDKey:         "corr",
+		otelx.ServiceRequestIDKey:      "req",
+		otelx.SourceKey:                "service",
+		otelx.ServiceKey:               "Azure Resource Manager",
+		otelx.FailedCredentialKey:      "WorkloadIdentityCredential",
+		otelx.DescriptionKey:           "denied",
+		otelx.MitigationKey:            "grant a role",
+		otelx.RetryableKey:             false,
+		otelx.PrincipalObjectIDKey:     "oid",
+		otelx.DeniedActionKey:          "Microsoft.Storage/storageAccounts/write",
+		otelx.DeniedScopeKey:           "/subscriptions/s",
+		otelx.ChallengeErrorKey:        "insufficient_claims",
+		otelx.ChallengeClaimsKey:       true,
+		otelx.ChallengeClaimsReasonKey: "token_revoked",
+	}
+	for k, w := range want {
+		if v, ok := got[k]; !ok || v.AsInterface() != w {
+			t.Errorf("%s = %v (set: %v), want %v", k, v.AsInterface(), ok, w)
+		}
+	}
+	for _, k := range []attribute.Key{otelx.AADSTSKey, otelx.TimestampKey, otelx.ErrorURIKey, otelx.ChallengeResourceKey, otelx.PrincipalNameKey, otelx.ErrorTypeKey} {
+		if _, ok := got[k]; ok {
+			t.Errorf("%s set for a failure without it", k)
+		}
+	}
+	if kv, ok := otelx.PrincipalName(f); !ok || kv.Value.AsString() != "alice@contoso.com" {
+		t.Errorf("PrincipalName = %v, %v", kv, ok)
+	}
+	if _, ok := otelx.PrincipalName(azauthtrace.Failure{}); ok {
+		t.Error("PrincipalName of a failure naming nobody")
+	}
+}
+
+func TestFailureAttributesWithoutChallenge(t *testing.T) {
+	for _, kv := range otelx.FailureAttributes(azauthtrace.Failure{Class: azauthtrace.ClassTransient, AADSTS: 90033}) {
+		if kv.Key == otelx.ChallengeClaimsKey {
+			t.Error("claims_present set without a challenge")
+		}
+		if kv.Key == otelx.AADSTSKey && kv.Value.AsInt64() != 90033 {
+			t.Errorf("aadsts = %v", kv.Value)
+		}
+	}
+}
+
+func TestErrorTypes(t *testing.T) {
+	if got := otelx.HTTPErrorType(403); got.Value.AsString() != "403" || got.Key != "error.type" {
+		t.Errorf("HTTPErrorType(403) = %v", got)
+	}
+	if got := otelx.ErrorType(errors.New("x")); got.Value.AsString() != "*errors.errorString" {
+		t.Errorf("ErrorType = %v", got)
+	}
+}
