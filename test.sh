@@ -23,6 +23,14 @@ for target in FuzzTokenBody FuzzServiceBody FuzzChallenge FuzzErrorText; do
   go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" .
 done
 
+# Jaeger for e2e's Jaeger test, from its tools-only module. The first build
+# takes minutes and is cached (go tool caches the executable); later runs
+# only look it up.
+if [ -f e2e/jaeger/go.mod ]; then
+  echo "== e2e/jaeger: build Jaeger"
+  (cd e2e/jaeger && go tool -n jaeger >/dev/null)
+fi
+
 # The OpenTelemetry Collector for e2e's Azure Monitor test, from its own
 # module. The first build takes minutes; later ones come from the build
 # cache.
