@@ -3,4 +3,9 @@
 // go.mod: the azblob client against local fake services. It is a separate
 // module that uses the library from the parent directory; run its tests
 // from this directory with go test ./...
+//
+// The Jaeger test runs the example against a real Jaeger v2, built from the
+// tools-only module in ./jaeger (its dependencies conflict with this
+// module's). The first build takes minutes; build it before the tests with
+// (cd jaeger && go tool -n jaeger), as test.sh does.
 package e2e
