@@ -19,11 +19,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/azauthtrace/azauthtrace"
+	"github.com/azauthtrace/azauthtrace/internal/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
+	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 	"github.com/azauthtrace/azauthtrace/internal/scenario"
 	"github.com/azauthtrace/azauthtrace/otelx"
+	"github.com/azauthtrace/azauthtrace/otelx/otelenv"
 )
 
 // The Azure Monitor path: the example exports OTLP to a real OpenTelemetry
@@ -61,6 +66,90 @@ func TestAzureMonitor(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("%d envelopes received:\n%s", len(envs), dumpEnvelopes(envs))
+	}
+}
+
+// TestAzureMonitorPolicySpan checks the other shape of a service failure:
+// without azcore's HTTP tracing, the policy's own client span is the
+// failure, and the exporter makes it an HTTP dependency whose resultCode
+// is the status, whose target is the host and whose data is the sanitized
+// URL.
+func TestAzureMonitorPolicySpan(t *testing.T) {
+	in := startIngestion(t)
+	otlp := startCollector(t, in.connectionString())
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://"+otlp)
+	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+	providers, err := otelenv.Setup(t.Context(), otelenv.WithServiceName("azauthtrace-e2e"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := fakeStorage()
+	defer srv.Close()
+	tel := &oteltest.Telemetry{TracerProvider: providers.TracerProvider, MeterProvider: providers.MeterProvider}
+	client := newBlobClient(t, srv, tel, true, false)
+	ctx, root := providers.TracerProvider.Tracer("e2e").Start(t.Context(), "download the report")
+	_, err = client.DownloadStream(ctx, "container", "blob", nil)
+	root.End()
+	if !bloberror.HasCode(err, bloberror.AuthorizationPermissionMismatch) {
+		t.Fatalf("error %v, want AuthorizationPermissionMismatch", err)
+	}
+	if err := providers.Shutdown(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+
+	rootID := root.SpanContext().SpanID().String()
+	c := corpus.MustGet("storage_403_authorization_permission_mismatch")
+	want := map[string]string{
+		string(otelx.ClassKey):             "permission",
+		string(otelx.ErrorCodeKey):         "AuthorizationPermissionMismatch",
+		string(otelx.CorrelationIDKey):     *c.Expected.CorrelationID,
+		string(otelx.PrincipalObjectIDKey): objectID,
+		string(otelx.HTTPStatusCodeKey):    "403",
+	}
+	url := "https://" + fakeservice.StorageHost + "/container/blob"
+	var failure *envelope
+	envs, problems := waitForEnvelopes(in, func(envs []*envelope) []string {
+		var missing []string
+		failure = nil
+		var token bool
+		for _, e := range envs {
+			if e.isSpan() && e.prop(string(otelx.ClassKey)) != "" {
+				failure = e
+			}
+			if e.isSpan() && e.name() == "FakeCredential.GetToken" && e.parentID() == rootID {
+				token = true
+			}
+			if strings.Contains(e.raw, canary) {
+				missing = append(missing, "canary in "+e.raw)
+			}
+		}
+		if !token {
+			missing = append(missing, "no FakeCredential.GetToken dependency under the caller's span")
+		}
+		if failure == nil {
+			return append(missing, "no dependency with customDimensions[\"azauth.class\"]")
+		}
+		d := failure.Data.BaseData
+		if failure.baseType() != aiDependency || d.Type != "HTTP" || d.ResultCode != "403" ||
+			d.Success == nil || *d.Success || d.Target != fakeservice.StorageHost || d.Data != url ||
+			failure.parentID() != rootID {
+			missing = append(missing, fmt.Sprintf("%s: want an HTTP dependency, resultCode 403, success false, target %s, data %s, parent %s",
+				failure, fakeservice.StorageHost, url, rootID))
+		}
+		for k, v := range want {
+			if failure.prop(k) != v {
+				missing = append(missing, fmt.Sprintf("%s: customDimensions[%q] = %q, want %q", failure, k, failure.prop(k), v))
+			}
+		}
+		return missing
+	})
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if t.Failed() {
+		t.Logf("%d envelopes received:\n%s", len(envs), dumpEnvelopes(envs))
+	} else {
+		t.Logf("the failure's dependency: %s", failure)
 	}
 }
 
@@ -156,9 +245,13 @@ func checkAIScenario(s scenario.Scenario, envs []*envelope) []string {
 	}
 
 	// The failure: a dependency with its class.
+	// Exactly one, so that counting dependencies counts failures.
 	var failure *envelope
 	for _, e := range op {
-		if e.isSpan() && e.prop(string(otelx.ClassKey)) == string(s.Expect.Class) {
+		if e.isSpan() && e.prop(string(otelx.ClassKey)) != "" {
+			if failure != nil {
+				fail("two dependencies with customDimensions[%q]: %s and %s", otelx.ClassKey, failure, e)
+			}
 			failure = e
 		}
 	}
@@ -205,6 +298,12 @@ func checkAIScenario(s scenario.Scenario, envs []*envelope) []string {
 		}
 	}
 	diagnosis(failure)
+	if s.Name == "arm-authorization-failed" {
+		exact(failure, otelx.DeniedActionKey, "Microsoft.Storage/storageAccounts/write")
+		if !strings.HasSuffix(failure.prop(string(otelx.DeniedScopeKey)), "/storageAccounts/clusterixgbq") {
+			fail("%s: customDimensions[%q] is not the storage account", failure, otelx.DeniedScopeKey)
+		}
+	}
 
 	// The policy's azauth.failure event, a trace under the operation's
 	// dependency, carries the request and its status; a credential's
