@@ -298,6 +298,19 @@ func checkAIScenario(s scenario.Scenario, envs []*envelope) []string {
 		}
 	}
 	diagnosis(failure)
+	// The code column of the README's "failures by class and code".
+	wantKQLCode := fmt.Sprint(s.Expect.StatusCode)
+	switch {
+	case s.Expect.AADSTS != 0:
+		wantKQLCode = "AADSTS" + aadsts
+	case s.Expect.ErrorCode != "":
+		wantKQLCode = s.Expect.ErrorCode
+	case s.Expect.StatusCode == 0:
+		wantKQLCode = ""
+	}
+	if got := kqlFailureCode(failure); got != wantKQLCode {
+		fail("%s: the README's query gives the code %q, want %q", failure, got, wantKQLCode)
+	}
 	if s.Name == "arm-authorization-failed" {
 		exact(failure, otelx.DeniedActionKey, "Microsoft.Storage/storageAccounts/write")
 		if !strings.HasSuffix(failure.prop(string(otelx.DeniedScopeKey)), "/storageAccounts/clusterixgbq") {
@@ -345,6 +358,22 @@ func checkAIScenario(s scenario.Scenario, envs []*envelope) []string {
 		}
 	}
 	return out
+}
+
+// kqlFailureCode computes, from a dependency, the code column of the
+// README's query "failures by class and code":
+//
+//	case(isnotempty(customDimensions["azauth.aadsts"]), strcat("AADSTS", tostring(customDimensions["azauth.aadsts"])),
+//	     isnotempty(customDimensions["azauth.error_code"]), tostring(customDimensions["azauth.error_code"]),
+//	     tostring(customDimensions["http.response.status_code"]))
+func kqlFailureCode(e *envelope) string {
+	switch {
+	case e.prop(string(otelx.AADSTSKey)) != "":
+		return "AADSTS" + e.prop(string(otelx.AADSTSKey))
+	case e.prop(string(otelx.ErrorCodeKey)) != "":
+		return e.prop(string(otelx.ErrorCodeKey))
+	}
+	return e.prop(string(otelx.HTTPStatusCodeKey))
 }
 
 // checkAIAll returns what is wrong across all envelopes: a secret or
