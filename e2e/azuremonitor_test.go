@@ -363,8 +363,8 @@ func checkAIScenario(s scenario.Scenario, envs []*envelope) []string {
 // kqlFailureCode computes, from a dependency, the code column of the
 // README's query "failures by class and code":
 //
-//	case(isnotempty(customDimensions["azauth.aadsts"]), strcat("AADSTS", tostring(customDimensions["azauth.aadsts"])),
-//	     isnotempty(customDimensions["azauth.error_code"]), tostring(customDimensions["azauth.error_code"]),
+//	case(isnotempty(tostring(customDimensions["azauth.aadsts"])), strcat("AADSTS", tostring(customDimensions["azauth.aadsts"])),
+//	     isnotempty(tostring(customDimensions["azauth.error_code"])), tostring(customDimensions["azauth.error_code"]),
 //	     tostring(customDimensions["http.response.status_code"]))
 func kqlFailureCode(e *envelope) string {
 	switch {
