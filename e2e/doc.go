@@ -8,4 +8,10 @@
 // tools-only module in ./jaeger (its dependencies conflict with this
 // module's). The first build takes minutes; build it before the tests with
 // (cd jaeger && go tool -n jaeger), as test.sh does.
+//
+// The Azure Monitor tests run the example and an azblob client through a
+// real OpenTelemetry Collector with the azure_monitor exporter, built from
+// the module in ./otelcol with the configuration users run it with
+// (otelcol/azuremonitor.yaml), into a local Application Insights ingestion
+// endpoint, and check the envelopes it receives.
 package e2e
