@@ -264,10 +264,12 @@ func TestPolicyEndToEnd(t *testing.T) {
 						t.Errorf("spans %s; want the operation, GetToken and azcore's HTTP span", tree)
 					}
 					// The request's attributes are on the event and on the
-					// HTTP span, not on the operation.
+					// HTTP span, not on the operation, but for the status
+					// code that goes with the diagnosis.
 					opWant := e2eWant(tc)
 					opWant[otelx.URLFullKey] = nil
-					opWant[otelx.HTTPStatusCodeKey] = nil
+					opWant[otelx.HTTPMethodKey] = nil
+					opWant[otelx.HTTPStatusCodeKey] = int64(corpus.MustGet(tc.caseName).Status())
 					oteltest.CheckAttrs(t, "operation span", op.Attributes(), opWant)
 					if op.Status().Code != codes.Error {
 						t.Errorf("operation status %+v, want Error (set by azcore)", op.Status())

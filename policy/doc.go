@@ -43,8 +43,9 @@
 //     already describes the HTTP request, and it has ended by the time the
 //     policy sees the response. The policy then adds the diagnosis to the
 //     span that encloses it, the SDK operation's span (such as
-//     "Client.GetSecret"): the azauth.* and principal attributes on the span
-//     itself, and an event named azauth.failure that also carries the
+//     "Client.GetSecret"): the azauth.* and principal attributes and the
+//     status code (http.response.status_code) on the span itself, and an
+//     event named azauth.failure that also carries the
 //     request's method, sanitized URL, server address and status. If the
 //     operation meets several failures, the span's attributes describe the
 //     last one and each has its event. The policy never sets the operation

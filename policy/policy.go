@@ -198,10 +198,14 @@ func (p *Policy) annotate(span trace.Span, req *azpolicy.Request, resp *http.Res
 	}
 	n := len(event)
 	event = p.appendFailure(event, req, f)
-	// The span carries the diagnosis of the operation's last failure; the
-	// request attributes stay on the event, as the HTTP span has its own.
-	// Both calls copy the attributes.
+	// The span carries the diagnosis of the operation's last failure and
+	// its status code, so that a row for the operation (an Application
+	// Insights dependency) says class, code and status; the other request
+	// attributes stay on the event, as the HTTP span has its own, and the
+	// method would make exporters rename the operation after it. The calls
+	// copy the attributes.
 	span.SetAttributes(event[n:]...)
+	span.SetAttributes(otelx.HTTPStatusCodeKey.Int(resp.StatusCode))
 	span.AddEvent(otelx.FailureEvent, trace.WithAttributes(event...))
 	*attrs = event
 }
