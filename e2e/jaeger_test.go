@@ -44,7 +44,7 @@ import (
 // the tests so that the cold build does not count against the test's
 // timeout.
 
-// wantScenarios are the example's scenarios a user is promised (README).
+// wantScenarios are the scenarios the example promises its users.
 // The test fails if the example drops one.
 var wantScenarios = []string{
 	"client-secret-invalid",
