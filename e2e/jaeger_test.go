@@ -278,12 +278,13 @@ func jaegerBinary(t *testing.T) string {
 		// The first "go tool -n" on a cold cache builds Jaeger and
 		// prints a path in a work directory it then removes; the next
 		// prints the executable the build cache kept.
-		// A cold build can outlast the test's timeout: stop it a minute
+		// A cold build can outlast the test's timeout: stop it shortly
 		// before, and say how to build Jaeger beforehand.
 		ctx := context.Background()
 		if d, ok := t.Deadline(); ok {
+			margin := min(time.Minute, time.Until(d)/4)
 			var cancel context.CancelFunc
-			ctx, cancel = context.WithDeadline(ctx, d.Add(-time.Minute))
+			ctx, cancel = context.WithDeadline(ctx, d.Add(-margin))
 			defer cancel()
 		}
 		for range 2 {
@@ -369,8 +370,7 @@ func startJaeger(t *testing.T) *jaeger {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		select {
-		case <-exited:
-			j.dumpLog(t)
+		case <-exited: // the cleanup logs Jaeger's output
 			t.Fatalf("Jaeger exited before it was healthy: %v", waitErr)
 		default:
 		}
@@ -383,7 +383,6 @@ func startJaeger(t *testing.T) *jaeger {
 			}
 		}
 		if time.Now().After(deadline) {
-			j.dumpLog(t)
 			t.Fatalf("Jaeger not healthy at http://%s/status after 60s: %v", health, err)
 		}
 		time.Sleep(100 * time.Millisecond)
