@@ -130,6 +130,19 @@ func TestJaeger(t *testing.T) {
 		t.Errorf("service %s has %d traces, want %d, one per scenario; their root spans: %q", service, len(all), len(scenarios), roots)
 	}
 
+	// No secret and no token the scenarios used reached Jaeger, in any
+	// span, attribute, event or status.
+	q := url.Values{"service": {service}, "limit": {"1000"}}
+	status, body, err := httpGet("http://" + j.query + "/api/traces?" + q.Encode())
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("/api/traces?%s: %d %v", q.Encode(), status, err)
+	}
+	for _, canary := range []string{scenario.Secret, scenario.TokenCanary} {
+		if i := bytes.Index(body, []byte(canary)); i >= 0 {
+			t.Errorf("Jaeger holds the canary %q: ...%s...", canary, body[max(0, i-120):min(len(body), i+len(canary)+40)])
+		}
+	}
+
 	for _, s := range scenarios {
 		t.Run(s.Name, func(t *testing.T) {
 			checkScenario(t, j, service, s)
