@@ -19,8 +19,9 @@ echo "== go test -race"
 go test -race -count=1 ./...
 
 echo "== fuzz smoke runs ($fuzztime each)"
-for target in FuzzTokenBody FuzzServiceBody FuzzChallenge FuzzErrorText; do
-  go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" .
+for target in .:FuzzTokenBody .:FuzzServiceBody .:FuzzChallenge .:FuzzErrorText .:FuzzSanitize \
+  ./policy:FuzzPrincipalFromAuthorization ./policy:FuzzScanStringMembers; do
+  go test -run '^$' -fuzz "^${target#*:}\$" -fuzztime "$fuzztime" "${target%%:*}"
 done
 
 # Jaeger for e2e's Jaeger test, from its tools-only module. The first build
