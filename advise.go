@@ -112,10 +112,11 @@ var messageMitigations = []struct{ signal, mitigation string }{
 }
 
 func mitigation(f *Failure) string {
+	var key [64]byte
 	if info, ok := aadsts[f.AADSTS]; ok {
 		return info.mitigation
 	}
-	if m, ok := codeMitigations[strings.ToLower(f.ErrorCode)]; ok && f.Class != ClassClaimsChallenge {
+	if m, ok := codeMitigations[string(lowerKey(&key, f.ErrorCode))]; ok && f.Class != ClassClaimsChallenge {
 		return m
 	}
 	if f.Description != "" {

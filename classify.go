@@ -269,7 +269,8 @@ func serviceErrorCode(bf *bodyFields, h http.Header) string {
 }
 
 func genericCode(code string) bool {
-	switch strings.ToLower(code) {
+	var key [64]byte
+	switch string(lowerKey(&key, code)) {
 	case "forbidden", "unauthorized", "accessdenied", "badrequest", "401", "403":
 		return true
 	}
@@ -331,7 +332,8 @@ func serviceClass(f *Failure, bf *bodyFields, h http.Header, req *http.Request, 
 		strings.Contains(msg, "Continuous access evaluation resulted in challenge") {
 		return ClassClaimsChallenge
 	}
-	if c, ok := serviceCodes[strings.ToLower(f.ErrorCode)]; ok {
+	var key [64]byte
+	if c, ok := serviceCodes[string(lowerKey(&key, f.ErrorCode))]; ok {
 		return c
 	}
 	if f.Service == serviceCosmos || hget(h, "X-Ms-Substatus") != "" {
@@ -654,4 +656,21 @@ func htmlTitle(b []byte) string {
 		}
 	}
 	return "HTML error page"
+}
+
+// lowerKey returns s in ASCII lower case, in buf when it fits, for map
+// lookups that do not allocate (a longer s allocates).
+func lowerKey(buf *[64]byte, s string) []byte {
+	if len(s) > len(buf) {
+		return []byte(strings.ToLower(s))
+	}
+	b := buf[:len(s)]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return b
 }

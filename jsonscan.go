@@ -1,6 +1,7 @@
 package azauthtrace
 
 import (
+	"bytes"
 	"strconv"
 	"unicode/utf8"
 )
@@ -204,17 +205,23 @@ func (s *jsonScanner) rawString() ([]byte, bool) {
 	s.i++
 	start := s.i
 	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case '\\':
-			s.i += 2
-			continue
-		case '"':
-			raw := s.b[start:s.i]
-			s.i++
-			return raw, true
+		j := bytes.IndexByte(s.b[s.i:], '"')
+		if j < 0 {
+			break
 		}
-		s.i++
+		end := s.i + j
+		// The quote ends the string unless an odd number of backslashes
+		// escapes it.
+		n := 0
+		for k := end - 1; k >= start && s.b[k] == '\\'; k-- {
+			n++
+		}
+		s.i = end + 1
+		if n%2 == 0 {
+			return s.b[start:end], true
+		}
 	}
+	s.i = len(s.b)
 	return nil, false
 }
 
