@@ -508,30 +508,23 @@ func deniedPrincipal(f *Failure, msg string) {
 	}
 }
 
-// bracketedAfter returns the text between prefix (which ends with "[")
-// and the next "]".
-func bracketedAfter(s, prefix string) string {
-	i := strings.Index(s, prefix)
-	if i < 0 {
-		return ""
-	}
-	s = s[i+len(prefix):]
-	j := strings.IndexByte(s, ']')
-	if j < 0 {
-		return ""
-	}
-	return s[:j]
-}
+// quotedAfter returns the text between prefix, which ends with an opening
+// single quote, and the closing quote.
+func quotedAfter(s, prefix string) string { return between(s, prefix, '\'') }
 
-// quotedAfter returns the text between prefix (which ends with the opening
-// quote) and the next quote.
-func quotedAfter(s, prefix string) string {
+// bracketedAfter returns the text between prefix, which ends with "[", and
+// the next "]".
+func bracketedAfter(s, prefix string) string { return between(s, prefix, ']') }
+
+// between returns the text after the first prefix in s up to the next
+// closing byte, or "" when either is missing.
+func between(s, prefix string, closing byte) string {
 	i := strings.Index(s, prefix)
 	if i < 0 {
 		return ""
 	}
 	s = s[i+len(prefix):]
-	j := strings.IndexByte(s, '\'')
+	j := strings.IndexByte(s, closing)
 	if j < 0 {
 		return ""
 	}
