@@ -95,6 +95,7 @@ type splicedBody struct {
 	rest   io.ReadCloser
 }
 
+// Read reads the prefix, then the rest of the original body.
 func (b *splicedBody) Read(p []byte) (int, error) {
 	if b.off < len(b.prefix) {
 		n := copy(p, b.prefix[b.off:])
@@ -107,6 +108,7 @@ func (b *splicedBody) Read(p []byte) (int, error) {
 	return b.rest.Read(p)
 }
 
+// Close closes the original body.
 func (b *splicedBody) Close() error { return b.rest.Close() }
 
 // classifyResponse diagnoses a failed response of the given origin whose

@@ -185,10 +185,17 @@ func (tel *Telemetry) AssertNoneOf(tb testing.TB, secrets ...string) {
 // as with a real exporter, but not kept. Benchmarks use it.
 type Discard struct{}
 
+// OnStart does nothing.
 func (Discard) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
-func (Discard) OnEnd(sdktrace.ReadOnlySpan)                     {}
-func (Discard) Shutdown(context.Context) error                  { return nil }
-func (Discard) ForceFlush(context.Context) error                { return nil }
+
+// OnEnd drops the span.
+func (Discard) OnEnd(sdktrace.ReadOnlySpan) {}
+
+// Shutdown does nothing.
+func (Discard) Shutdown(context.Context) error { return nil }
+
+// ForceFlush does nothing.
+func (Discard) ForceFlush(context.Context) error { return nil }
 
 // Attrs returns attributes as a map.
 func Attrs(kvs []attribute.KeyValue) map[attribute.Key]attribute.Value {

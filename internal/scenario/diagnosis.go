@@ -258,8 +258,10 @@ func newRecorder() *recorder {
 	return &recorder{traces: map[trace.TraceID][]sdktrace.ReadOnlySpan{}}
 }
 
+// OnStart does nothing.
 func (r *recorder) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
 
+// OnEnd keeps the span.
 func (r *recorder) OnEnd(s sdktrace.ReadOnlySpan) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -275,5 +277,8 @@ func (r *recorder) take(id trace.TraceID) []sdktrace.ReadOnlySpan {
 	return spans
 }
 
-func (r *recorder) Shutdown(context.Context) error   { return nil }
+// Shutdown does nothing.
+func (r *recorder) Shutdown(context.Context) error { return nil }
+
+// ForceFlush does nothing.
 func (r *recorder) ForceFlush(context.Context) error { return nil }
