@@ -29,6 +29,10 @@ type Policy struct {
 	tracer    trace.Tracer
 	failures  metric.Int64Counter
 	withNames bool
+	// sets caches the counter's attribute sets (failureKey →
+	// metric.AddOption); nsets counts them.
+	sets  sync.Map
+	nsets atomic.Int32
 
 	// last caches the principal of the last token decoded, by a hash of
 	// the Authorization header: a client sends the same token for up to
@@ -307,11 +311,35 @@ func (p *Policy) count(ctx context.Context, class azauthtrace.Class, status int,
 	if !p.failures.Enabled(ctx) {
 		return
 	}
-	p.failures.Add(ctx, 1, metric.WithAttributes(
+	p.failures.Add(ctx, 1, p.failureSet(class, status, host))
+}
+
+// maxFailureSets bounds the cache of the counter's attribute sets; past it
+// (a client calling very many hosts) sets are built per failure.
+const maxFailureSets = 256
+
+type failureKey struct {
+	class  azauthtrace.Class
+	status int
+	host   string
+}
+
+// failureSet returns the counter's attributes for a failure, built once per
+// class, status and host.
+func (p *Policy) failureSet(class azauthtrace.Class, status int, host string) metric.AddOption {
+	key := failureKey{class, status, host}
+	if o, ok := p.sets.Load(key); ok {
+		return o.(metric.AddOption)
+	}
+	o := metric.WithAttributeSet(attribute.NewSet(
 		otelx.ClassKey.String(string(class)),
 		otelx.HTTPStatusCodeKey.Int(status),
 		otelx.ServerAddressKey.String(host),
 	))
+	if p.nsets.Add(1) <= maxFailureSets {
+		p.sets.Store(key, o)
+	}
+	return o
 }
 
 // downstreamSpan returns the span that policies or a transport after this
