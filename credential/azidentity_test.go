@@ -34,21 +34,10 @@ const (
 	testClient   = "00001111-aaaa-2222-bbbb-3333cccc4444"
 )
 
-// azureEnv lists the environment variables that steer azidentity.
-var azureEnv = []string{
-	"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
-	"AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
-	"AZURE_CLIENT_SEND_CERTIFICATE_CHAIN", "AZURE_USERNAME", "AZURE_PASSWORD",
-	"AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST", "AZURE_TOKEN_CREDENTIALS",
-	"AZURE_ADDITIONALLY_ALLOWED_TENANTS", "AZURE_REGIONAL_AUTHORITY_NAME",
-	"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IDENTITY_SERVER_THUMBPRINT",
-	"MSI_ENDPOINT", "MSI_SECRET", "IMDS_ENDPOINT",
-}
-
-// clearAzureEnv unsets azureEnv for the rest of the test.
+// clearAzureEnv unsets fakeentra.AzureEnv for the rest of the test.
 func clearAzureEnv(t *testing.T) {
 	t.Helper()
-	for _, k := range azureEnv {
+	for _, k := range fakeentra.AzureEnv {
 		t.Setenv(k, "")
 		if err := os.Unsetenv(k); err != nil {
 			t.Fatal(err)

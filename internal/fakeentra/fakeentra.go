@@ -264,6 +264,19 @@ func (a *AppService) Close() { a.srv.Close() }
 // Endpoint is the value for IDENTITY_ENDPOINT.
 func (a *AppService) Endpoint() string { return a.srv.URL + "/msi/token" }
 
+// AzureEnv lists the environment variables that steer azidentity's
+// credentials: a test or program playing a credential against the fakes
+// starts with all of them unset.
+var AzureEnv = []string{
+	"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
+	"AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+	"AZURE_CLIENT_SEND_CERTIFICATE_CHAIN", "AZURE_USERNAME", "AZURE_PASSWORD",
+	"AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST", "AZURE_TOKEN_CREDENTIALS",
+	"AZURE_ADDITIONALLY_ALLOWED_TENANTS", "AZURE_REGIONAL_AUTHORITY_NAME",
+	"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IDENTITY_SERVER_THUMBPRINT",
+	"MSI_ENDPOINT", "MSI_SECRET", "IMDS_ENDPOINT",
+}
+
 // Env returns the environment that points azidentity at the endpoint:
 // IDENTITY_ENDPOINT and IDENTITY_HEADER set, and the variables that would
 // select another managed identity source set to "".

@@ -128,7 +128,7 @@ func (p *play) cleanup() {
 // after clearing every variable that steers azidentity.
 func (p *play) setenv(vars map[string]string) error {
 	all := map[string]string{}
-	for _, k := range azureEnv {
+	for _, k := range fakeentra.AzureEnv {
 		all[k] = ""
 	}
 	for k, v := range vars {
@@ -202,18 +202,6 @@ func (p *play) arm(cred azcore.TokenCredential) (*armClient, error) {
 // tokens of the resource's scope, for cred, which it wraps.
 func (p *play) data(endpoint, scope, namespace string, cred azcore.TokenCredential) (*dataClient, error) {
 	return newDataClient(endpoint, scope, namespace, p.wrap(cred), p.clientOptions())
-}
-
-// azureEnv lists the environment variables that steer azidentity; every
-// scenario starts with them unset.
-var azureEnv = []string{
-	"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
-	"AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
-	"AZURE_CLIENT_SEND_CERTIFICATE_CHAIN", "AZURE_USERNAME", "AZURE_PASSWORD",
-	"AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST", "AZURE_TOKEN_CREDENTIALS",
-	"AZURE_ADDITIONALLY_ALLOWED_TENANTS", "AZURE_REGIONAL_AUTHORITY_NAME",
-	"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IDENTITY_SERVER_THUMBPRINT",
-	"MSI_ENDPOINT", "MSI_SECRET", "IMDS_ENDPOINT",
 }
 
 // AccessToken returns the access token the fakes issue: a JWT (unsigned,
