@@ -154,22 +154,19 @@ func mergeResponse(f Failure, parsed bool, rf Failure) Failure {
 	if !parsed {
 		return rf
 	}
-	target := &f
-	if len(f.Chain) > 0 {
-		// The response is the deciding source's.
-		for i := range f.Chain {
-			if f.Chain[i].StatusCode == rf.StatusCode && f.Chain[i].Class != ClassCredentialUnavailable {
-				merged := mergeInto(f.Chain[i], rf)
-				f.Chain[i] = merged
-				chain := f.Chain
-				f = merged
-				f.Chain = chain
-				return f
-			}
-		}
-		return f
+	if len(f.Chain) == 0 {
+		return mergeInto(f, rf)
 	}
-	*target = mergeInto(f, rf)
+	// A chain's response is its deciding source's.
+	for i := range f.Chain {
+		if f.Chain[i].StatusCode == rf.StatusCode && f.Chain[i].Class != ClassCredentialUnavailable {
+			f.Chain[i] = mergeInto(f.Chain[i], rf)
+			chain := f.Chain
+			f = f.Chain[i]
+			f.Chain = chain
+			break
+		}
+	}
 	return f
 }
 
