@@ -16,13 +16,20 @@ const MaxBodyRead = 64 << 10
 // reading its body: a 401 or 403 from a service, or any failure status from
 // Entra ID or a managed identity endpoint. It allocates nothing.
 func Recognizes(resp *http.Response) bool {
+	_, ok := recognize(resp)
+	return ok
+}
+
+// recognize is Recognizes, returning who answered as well.
+func recognize(resp *http.Response) (origin, bool) {
 	if resp == nil || resp.StatusCode < 400 || resp.StatusCode > 599 {
-		return false
+		return origin{}, false
 	}
+	o := detectOrigin(resp.Request, resp.Header)
 	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
-		return true
+		return o, true
 	}
-	return detectOrigin(resp.Request, resp.Header).source != SourceService
+	return o, o.source != SourceService
 }
 
 // FromResponse diagnoses resp. ok is false when resp is not an
@@ -36,10 +43,10 @@ func Recognizes(resp *http.Response) bool {
 // body is put back in front of the rest. It decides who answered from
 // resp.Request (the host and path) and from the response headers.
 func FromResponse(resp *http.Response) (f Failure, ok bool) {
-	if !Recognizes(resp) {
+	o, ok := recognize(resp)
+	if !ok {
 		return Failure{}, false
 	}
-	o := detectOrigin(resp.Request, resp.Header)
 	body := peekBody(resp)
 	return classifyResponse(resp.StatusCode, resp.Header, resp.Request, o, body), true
 }
