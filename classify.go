@@ -460,15 +460,7 @@ func serviceFromBody(bf *bodyFields, text string) string {
 // Foundry's "The principal X lacks the required data action A".
 func deniedPrincipal(f *Failure, msg string) {
 	switch {
-	case strings.Contains(msg, "object id '"):
-		f.PrincipalName = quotedAfter(msg, "The client '")
-		f.PrincipalID = quotedAfter(msg, "object id '")
-		tail := msg
-		if i := strings.Index(msg, "does not have"); i >= 0 {
-			tail = msg[i:]
-		}
-		f.Action = first(quotedAfter(tail, "action(s) '"), quotedAfter(tail, "action '"))
-		f.Scope = first(quotedAfter(tail, "scope(s) '"), quotedAfter(tail, "scope '"))
+	case armDenial(f, msg):
 	case strings.Contains(msg, "Caller: "):
 		caller := firstLine(msg[strings.Index(msg, "Caller: ")+len("Caller: "):])
 		for _, kv := range strings.Split(caller, ";") {
@@ -515,6 +507,51 @@ func deniedPrincipal(f *Failure, msg string) {
 	if f.PrincipalName == f.PrincipalID {
 		f.PrincipalName = ""
 	}
+}
+
+// armDenial reads ARM's (and Key Vault RBAC's) denial message, "The client
+// 'name' with object id 'oid' does not have authorization to perform
+// action 'A' over scope 'S'", and LinkedAuthorizationFailed's, whose
+// denied action(s) and scope(s) follow "does not have". It reports whether
+// msg names an object ID that way. One pass looks at the word before each
+// quote.
+func armDenial(f *Failure, msg string) bool {
+	var (
+		name, id, actions, action, scopes, scope string
+		found                                    bool
+	)
+	denied := strings.Index(msg, "does not have")
+	after := func(i int, label string) bool {
+		return strings.HasSuffix(msg[:i], label) && i-len(label) >= denied
+	}
+	for i := strings.IndexByte(msg, '\''); i >= 0; {
+		j := strings.IndexByte(msg[i+1:], '\'')
+		if j < 0 {
+			break
+		}
+		v := msg[i+1 : i+1+j]
+		switch {
+		case !found && strings.HasSuffix(msg[:i], "object id "):
+			id, found = v, true
+		case name == "" && strings.HasSuffix(msg[:i], "The client "):
+			name = v
+		case actions == "" && after(i, "action(s) "):
+			actions = v
+		case action == "" && after(i, "action "):
+			action = v
+		case scopes == "" && after(i, "scope(s) "):
+			scopes = v
+		case scope == "" && after(i, "scope "):
+			scope = v
+		}
+		i += 1 + j
+	}
+	if !found {
+		return false
+	}
+	f.PrincipalName, f.PrincipalID = name, id
+	f.Action, f.Scope = first(actions, action), first(scopes, scope)
+	return true
 }
 
 // quotedAfter returns the text between prefix, which ends with an opening

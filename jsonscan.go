@@ -312,14 +312,7 @@ func equalFoldASCII(b []byte, s string) bool {
 // unquote decodes the escapes of a raw JSON string. Invalid escapes are kept
 // as they are.
 func unquote(raw []byte) string {
-	esc := false
-	for _, c := range raw {
-		if c == '\\' {
-			esc = true
-			break
-		}
-	}
-	if !esc {
+	if bytes.IndexByte(raw, '\\') < 0 {
 		return string(raw)
 	}
 	out := make([]byte, 0, len(raw))

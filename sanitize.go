@@ -64,7 +64,11 @@ func redact(s string) string {
 func clean(s string) bool {
 	n := len(s)
 	for i := 0; i < n; i++ {
-		switch c := s[i]; c {
+		c := s[i]
+		if !cleanStop[c] {
+			continue
+		}
+		switch c {
 		case ' ':
 			if i+1 < n && s[i+1] == ' ' {
 				return false
@@ -87,14 +91,23 @@ func clean(s string) bool {
 			if secretAt(s, i) > 0 {
 				return false
 			}
-		default:
-			if c < 0x20 || c == 0x7f {
-				return false
-			}
+		default: // a control character
+			return false
 		}
 	}
 	return true
 }
+
+// cleanStop marks the bytes at which clean looks closer.
+var cleanStop = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	for _, c := range []byte{0x7f, ' ', '@', 'e', 's', 'B', '\'', '"'} {
+		t[c] = true
+	}
+	return t
+}()
 
 // secretAt returns the length of the secret-looking text that starts at
 // s[i], or 0.
@@ -175,7 +188,10 @@ func truncate(s string) string {
 
 // firstLine returns s up to its first line break, trimmed.
 func firstLine(s string) string {
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.IndexByte(s, '\r'); i >= 0 {
 		s = s[:i]
 	}
 	return strings.TrimSpace(s)
