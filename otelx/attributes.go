@@ -158,7 +158,31 @@ func ErrorType(err error) attribute.KeyValue { return semconv.ErrorType(err) }
 // HTTPErrorType returns the error.type attribute for a failed HTTP response:
 // its status code, as the HTTP semantic conventions recommend.
 func HTTPErrorType(status int) attribute.KeyValue {
-	return ErrorTypeKey.String(strconv.Itoa(status))
+	return ErrorTypeKey.String(statusText(status))
+}
+
+// statusText returns status in decimal, without allocating for the
+// statuses of auth failures.
+func statusText(status int) string {
+	switch status {
+	case 400:
+		return "400"
+	case 401:
+		return "401"
+	case 403:
+		return "403"
+	case 404:
+		return "404"
+	case 407:
+		return "407"
+	case 429:
+		return "429"
+	case 500:
+		return "500"
+	case 503:
+		return "503"
+	}
+	return strconv.Itoa(status)
 }
 
 // FailureAttributes returns the attributes that describe f: its class,

@@ -29,23 +29,63 @@ type Policy struct {
 	tracer    trace.Tracer
 	failures  metric.Int64Counter
 	withNames bool
-	// sets caches the counter's attribute sets (failureKey →
-	// metric.AddOption); nsets counts them.
-	sets  sync.Map
-	nsets atomic.Int32
 
-	// last caches the principal of the last token decoded, by a hash of
-	// the Authorization header: a client sends the same token for up to
-	// an hour. The token itself is not kept.
-	seed maphash.Seed
-	last atomic.Pointer[decodedPrincipal]
+	// setsMu guards sets, the counter's attribute sets by class, status
+	// and host.
+	setsMu sync.RWMutex
+	sets   map[failureKey]metric.AddOption
+
+	// principals holds the principal of the last token decoded, by a hash
+	// of the Authorization header: a client sends the same token for up
+	// to an hour. The token itself is not kept.
+	seed       maphash.Seed
+	principals memo[uint64, decodedPrincipal]
+	// names and statuses hold the last span name and status description:
+	// a client's failures mostly repeat the last one.
+	names    memo[nameKey, string]
+	statuses memo[statusKey, string]
 }
 
 type decodedPrincipal struct {
-	hash uint64
-	p    principal
-	ok   bool
+	p  principal
+	ok bool
 }
+
+type nameKey struct{ method, host string }
+
+type statusKey struct {
+	status int
+	class  azauthtrace.Class
+	code   string
+}
+
+// memo is a cache of one value, the last one built.
+type memo[K comparable, V any] struct {
+	last atomic.Pointer[memoEntry[K, V]]
+}
+
+type memoEntry[K comparable, V any] struct {
+	key K
+	val V
+}
+
+// get returns the value for key, calling build unless key is the last
+// key asked for.
+func (m *memo[K, V]) get(key K, build func(K) V) V {
+	if e := m.last.Load(); e != nil && e.key == key {
+		return e.val
+	}
+	v := build(key)
+	m.last.Store(&memoEntry[K, V]{key, v})
+	return v
+}
+
+// Span start options, made once: converting them to an interface
+// allocates.
+var (
+	clientKind   = trace.WithSpanKind(trace.SpanKindClient)
+	internalKind = trace.WithSpanKind(trace.SpanKindInternal)
+)
 
 var _ azpolicy.Policy = (*Policy)(nil)
 
@@ -58,6 +98,7 @@ func New(opts *Options) *Policy {
 	p := &Policy{
 		tracer:    otelx.Tracer(o.TracerProvider),
 		withNames: o.RecordPrincipalNames,
+		sets:      make(map[failureKey]metric.AddOption),
 		seed:      maphash.MakeSeed(),
 	}
 	var err error
@@ -139,15 +180,15 @@ func (p *Policy) record(req *azpolicy.Request, resp *http.Response, start time.T
 		}
 		return
 	}
-	kind := trace.SpanKindClient
+	kind := clientKind
 	if hasDownstream {
 		// No recording span encloses the HTTP span: nest the diagnosis
 		// under it rather than start a second client span beside it.
 		ctx = trace.ContextWithSpanContext(ctx, downstream)
-		kind = trace.SpanKindInternal
+		kind = internalKind
 	}
-	_, span := p.tracer.Start(ctx, spanName(raw.Method, host),
-		trace.WithSpanKind(kind), trace.WithTimestamp(start))
+	name := p.names.get(nameKey{raw.Method, host}, spanName)
+	_, span := p.tracer.Start(ctx, name, kind, trace.WithTimestamp(start))
 	defer span.End()
 	if !span.IsRecording() && !p.failures.Enabled(ctx) {
 		return // nothing would record the diagnosis: don't make it
@@ -167,7 +208,7 @@ func (p *Policy) record(req *azpolicy.Request, resp *http.Response, start time.T
 	}
 	span.SetAttributes(*attrs...) // copies them
 	if failed {
-		span.SetStatus(codes.Error, statusDescription(resp.StatusCode, f))
+		span.SetStatus(codes.Error, p.statuses.get(statusKey{resp.StatusCode, f.Class, f.ErrorCode}, statusDescription))
 	}
 }
 
@@ -297,13 +338,11 @@ func (p *Policy) principal(authorization string) (principal, bool) {
 	if authorization == "" {
 		return principal{}, false
 	}
-	h := maphash.String(p.seed, authorization)
-	if d := p.last.Load(); d != nil && d.hash == h {
-		return d.p, d.ok
-	}
-	pr, ok := principalFromAuthorization(authorization, p.withNames)
-	p.last.Store(&decodedPrincipal{hash: h, p: pr, ok: ok})
-	return pr, ok
+	d := p.principals.get(maphash.String(p.seed, authorization), func(uint64) decodedPrincipal {
+		pr, ok := principalFromAuthorization(authorization, p.withNames)
+		return decodedPrincipal{pr, ok}
+	})
+	return d.p, d.ok
 }
 
 // count adds a failure to the failures counter.
@@ -328,17 +367,22 @@ type failureKey struct {
 // class, status and host.
 func (p *Policy) failureSet(class azauthtrace.Class, status int, host string) metric.AddOption {
 	key := failureKey{class, status, host}
-	if o, ok := p.sets.Load(key); ok {
-		return o.(metric.AddOption)
+	p.setsMu.RLock()
+	o, ok := p.sets[key]
+	p.setsMu.RUnlock()
+	if ok {
+		return o
 	}
-	o := metric.WithAttributeSet(attribute.NewSet(
+	o = metric.WithAttributeSet(attribute.NewSet(
 		otelx.ClassKey.String(string(class)),
 		otelx.HTTPStatusCodeKey.Int(status),
 		otelx.ServerAddressKey.String(host),
 	))
-	if p.nsets.Add(1) <= maxFailureSets {
-		p.sets.Store(key, o)
+	p.setsMu.Lock()
+	if len(p.sets) < maxFailureSets {
+		p.sets[key] = o
 	}
+	p.setsMu.Unlock()
 	return o
 }
 
@@ -358,20 +402,20 @@ func downstreamSpan(ctx context.Context, resp *http.Response) (trace.SpanContext
 
 // spanName names the policy's own span: the method and the host, such as
 // "GET management.azure.com".
-func spanName(method, host string) string {
-	if host == "" {
-		return method
+func spanName(k nameKey) string {
+	if k.host == "" {
+		return k.method
 	}
-	return method + " " + host
+	return k.method + " " + k.host
 }
 
 // statusDescription is the short span status description of a failure,
 // such as "403 permission: AuthorizationFailed". It never holds the
 // service's message, which may name the caller.
-func statusDescription(status int, f azauthtrace.Failure) string {
-	s := strconv.Itoa(status) + " " + string(f.Class)
-	if f.ErrorCode != "" {
-		s += ": " + f.ErrorCode
+func statusDescription(k statusKey) string {
+	s := strconv.Itoa(k.status) + " " + string(k.class)
+	if k.code != "" {
+		s += ": " + k.code
 	}
 	return s
 }
