@@ -295,7 +295,6 @@ func appendRequestAttributes(attrs []attribute.KeyValue, req *azpolicy.Request, 
 func (p *Policy) appendFailure(attrs []attribute.KeyValue, req *azpolicy.Request, f azauthtrace.Failure) []attribute.KeyValue {
 	status := f.StatusCode
 	f.StatusCode = 0
-	n := len(attrs)
 	attrs = otelx.AppendFailureAttributes(attrs, f)
 	f.StatusCode = status
 	if p.withNames {
@@ -307,26 +306,19 @@ func (p *Policy) appendFailure(attrs []attribute.KeyValue, req *azpolicy.Request
 	if !ok {
 		return attrs
 	}
-	has := func(k attribute.Key) bool {
-		for _, kv := range attrs[n:] {
-			if kv.Key == k {
-				return true
-			}
-		}
-		return false
-	}
 	str := func(k attribute.Key, v string) {
-		// What the service named wins over what the token says.
-		if v != "" && !has(k) {
+		if v != "" {
 			attrs = append(attrs, k.String(v))
 		}
 	}
 	str(otelx.PrincipalTenantIDKey, pr.TenantID)
-	str(otelx.PrincipalObjectIDKey, pr.ObjectID)
+	if f.PrincipalID == "" { // what the service named wins over the token
+		str(otelx.PrincipalObjectIDKey, pr.ObjectID)
+	}
 	str(otelx.PrincipalAppIDKey, pr.AppID)
 	str(otelx.PrincipalTypeKey, pr.Type)
 	str(otelx.PrincipalManagedIdentityKey, pr.ManagedIdentityID)
-	if p.withNames {
+	if p.withNames && f.PrincipalName == "" {
 		str(otelx.PrincipalNameKey, pr.Name)
 	}
 	return attrs
