@@ -819,31 +819,39 @@ func TestPolicyPerCall(t *testing.T) {
 
 // TestPolicyTokensAlternate checks that one policy attributes each failure
 // to the token of its own request when clients with different tokens
-// share it.
+// share it: tokens with a short signature, and with a long one as Entra ID
+// signs them.
 func TestPolicyTokensAlternate(t *testing.T) {
 	srv := fakeServices()
 	defer srv.Close()
-	tel := newTelemetry(t)
-	p := tel.policy(false)
 	oids := []string{"00000000-0000-0000-0000-0000000000a1", "00000000-0000-0000-0000-0000000000a2"}
-	var pipelines []runtime.Pipeline
-	for _, oid := range oids {
-		tok := oteltest.JWT(canary, map[string]any{"oid": oid, "tid": tenantID}, "s")
-		cred := oteltest.Issuing(tok, tok)
-		pipelines = append(pipelines, newPipeline(pipelineOptions{policies: []azpolicy.Policy{p}, transport: srv.Client(), cred: cred}))
-	}
-	for i := range 6 {
-		resp, err := send(t.Context(), t, pipelines[i%2], srv.URL(fakeservice.StorageHost)+"/c/b")
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-	}
-	spans := tel.Recorder.Ended()
-	if len(spans) != 6 {
-		t.Fatalf("spans: %s", spanNames(tel.Recorder))
-	}
-	for i, s := range spans {
-		oteltest.CheckAttrs(t, fmt.Sprint("span ", i), s.Attributes(), map[attribute.Key]any{otelx.PrincipalObjectIDKey: oids[i%2]})
+	for name, signature := range map[string]func(i int) string{
+		"short signature": func(int) string { return "s" },
+		"long signature":  func(i int) string { return strings.Repeat(string(rune('A'+i)), 342) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			tel := newTelemetry(t)
+			p := tel.policy(false)
+			var pipelines []runtime.Pipeline
+			for i, oid := range oids {
+				tok := oteltest.JWT(canary, map[string]any{"oid": oid, "tid": tenantID}, signature(i))
+				cred := oteltest.Issuing(tok, tok)
+				pipelines = append(pipelines, newPipeline(pipelineOptions{policies: []azpolicy.Policy{p}, transport: srv.Client(), cred: cred}))
+			}
+			for i := range 6 {
+				resp, err := send(t.Context(), t, pipelines[i%2], srv.URL(fakeservice.StorageHost)+"/c/b")
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+			}
+			spans := tel.Recorder.Ended()
+			if len(spans) != 6 {
+				t.Fatalf("spans: %s", spanNames(tel.Recorder))
+			}
+			for i, s := range spans {
+				oteltest.CheckAttrs(t, fmt.Sprint("span ", i), s.Attributes(), map[attribute.Key]any{otelx.PrincipalObjectIDKey: oids[i%2]})
+			}
+		})
 	}
 }
