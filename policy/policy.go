@@ -34,7 +34,7 @@ type Policy struct {
 	// setsMu guards sets, the counter's attribute sets by class, status
 	// and host.
 	setsMu sync.RWMutex
-	sets   map[failureKey]metric.AddOption
+	sets   map[failureKey][]metric.AddOption
 
 	// principals holds the principal of the last token decoded, by a hash
 	// of the Authorization header: a client sends the same token for up
@@ -99,7 +99,7 @@ func New(opts *Options) *Policy {
 	p := &Policy{
 		tracer:    otelx.Tracer(o.TracerProvider),
 		withNames: o.RecordPrincipalNames,
-		sets:      make(map[failureKey]metric.AddOption),
+		sets:      make(map[failureKey][]metric.AddOption),
 		seed:      maphash.MakeSeed(),
 	}
 	var err error
@@ -360,7 +360,7 @@ func (p *Policy) count(ctx context.Context, class azauthtrace.Class, status int,
 	if !p.failures.Enabled(ctx) {
 		return
 	}
-	p.failures.Add(ctx, 1, p.failureSet(class, status, host))
+	p.failures.Add(ctx, 1, p.failureSet(class, status, host)...)
 }
 
 // maxFailureSets bounds the cache of the counter's attribute sets; past it
@@ -373,9 +373,9 @@ type failureKey struct {
 	host   string
 }
 
-// failureSet returns the counter's attributes for a failure, built once per
-// class, status and host.
-func (p *Policy) failureSet(class azauthtrace.Class, status int, host string) metric.AddOption {
+// failureSet returns the counter's attributes for a failure, as the
+// options of Add, built once per class, status and host.
+func (p *Policy) failureSet(class azauthtrace.Class, status int, host string) []metric.AddOption {
 	key := failureKey{class, status, host}
 	p.setsMu.RLock()
 	o, ok := p.sets[key]
@@ -383,11 +383,11 @@ func (p *Policy) failureSet(class azauthtrace.Class, status int, host string) me
 	if ok {
 		return o
 	}
-	o = metric.WithAttributeSet(attribute.NewSet(
+	o = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(
 		otelx.ClassKey.String(string(class)),
 		otelx.HTTPStatusCodeKey.Int(status),
 		otelx.ServerAddressKey.String(host),
-	))
+	))}
 	p.setsMu.Lock()
 	if len(p.sets) < maxFailureSets {
 		p.sets[key] = o
