@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,6 +46,8 @@ type Policy struct {
 	// a client's failures mostly repeat the last one.
 	names    memo[nameKey, string]
 	statuses memo[statusKey, string]
+	// urls holds the last URL recorded, sanitized.
+	urls memo[urlKey, string]
 }
 
 type decodedPrincipal struct {
@@ -53,6 +56,9 @@ type decodedPrincipal struct {
 }
 
 type nameKey struct{ method, host string }
+
+// urlKey is what sanitizedURL reads of a URL.
+type urlKey struct{ scheme, host, path, rawPath, rawQuery string }
 
 type statusKey struct {
 	status int
@@ -200,7 +206,7 @@ func (p *Policy) record(req *azpolicy.Request, resp *http.Response, start time.T
 	}
 	attrs := getAttrs()
 	defer putAttrs(attrs)
-	*attrs = appendRequestAttributes(*attrs, req, resp, host)
+	*attrs = p.appendRequestAttributes(*attrs, req, resp, host)
 	if failed {
 		*attrs = p.appendFailure(*attrs, req, f)
 	}
@@ -233,7 +239,7 @@ func (p *Policy) classify(ctx context.Context, req *azpolicy.Request, resp *http
 func (p *Policy) annotate(span trace.Span, req *azpolicy.Request, resp *http.Response, f azauthtrace.Failure, failed, afterChallenge bool, host string) {
 	attrs := getAttrs()
 	defer putAttrs(attrs)
-	event := appendRequestAttributes(*attrs, req, resp, host)
+	event := p.appendRequestAttributes(*attrs, req, resp, host)
 	if afterChallenge {
 		event = append(event, otelx.ChallengeRetryKey.Bool(true))
 	}
@@ -276,12 +282,18 @@ func putAttrs(s *[]attribute.KeyValue) {
 
 // appendRequestAttributes appends the attributes of the HTTP request and
 // response that describe one try.
-func appendRequestAttributes(attrs []attribute.KeyValue, req *azpolicy.Request, resp *http.Response, host string) []attribute.KeyValue {
+func (p *Policy) appendRequestAttributes(attrs []attribute.KeyValue, req *azpolicy.Request, resp *http.Response, host string) []attribute.KeyValue {
 	raw := req.Raw()
+	u := ""
+	if raw.URL != nil {
+		u = p.urls.get(urlKey{raw.URL.Scheme, raw.URL.Host, raw.URL.Path, raw.URL.RawPath, raw.URL.RawQuery}, func(k urlKey) string {
+			return sanitizedURL(&url.URL{Scheme: k.scheme, Host: k.host, Path: k.path, RawPath: k.rawPath, RawQuery: k.rawQuery})
+		})
+	}
 	attrs = append(attrs,
 		otelx.HTTPMethodKey.String(raw.Method),
 		otelx.ServerAddressKey.String(host),
-		otelx.URLFullKey.String(sanitizedURL(raw.URL)),
+		otelx.URLFullKey.String(u),
 		otelx.HTTPStatusCodeKey.Int(resp.StatusCode),
 	)
 	if resp.StatusCode >= http.StatusBadRequest {

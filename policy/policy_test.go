@@ -693,6 +693,19 @@ func TestPolicyConcurrent(t *testing.T) {
 	if n := len(spansNamed(tel.Recorder, "GET "+fakeservice.GraphHost)); n < 2 || n%2 != 0 {
 		t.Errorf("%d Graph spans, want challenge and retry pairs", n)
 	}
+	// Each span names its own request, however the calls interleave.
+	urls := map[string]string{
+		fakeservice.ARMHost:     "https://" + fakeservice.ARMHost + "/subscriptions/s/resourcegroups",
+		fakeservice.StorageHost: "https://" + fakeservice.StorageHost + "/c/b",
+		fakeservice.GraphHost:   "https://" + fakeservice.GraphHost + "/v1.0/me",
+	}
+	for _, s := range tel.Recorder.Ended() {
+		host := strings.TrimPrefix(s.Name(), "GET ")
+		oteltest.CheckAttrs(t, s.Name(), s.Attributes(), map[attribute.Key]any{
+			otelx.ServerAddressKey: host,
+			otelx.URLFullKey:       urls[host],
+		})
+	}
 }
 
 func TestNewNil(t *testing.T) {
