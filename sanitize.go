@@ -19,10 +19,24 @@ func sanitize(s string) string {
 	if len(s) > 4*MaxDescription {
 		s = s[:4*MaxDescription]
 	}
-	if clean(s) {
+	if clean(s, cleanLimit(s)) {
 		return truncate(s)
 	}
 	return truncate(redact(s))
+}
+
+// cleanLimit is how much of s clean must read for sanitize: truncate keeps
+// less than MaxDescription bytes of a longer s, and a secret that begins
+// before the cut begins in the word that holds byte MaxDescription, at the
+// latest.
+func cleanLimit(s string) int {
+	if len(s) <= MaxDescription {
+		return len(s)
+	}
+	if sp := strings.IndexByte(s[MaxDescription:], ' '); sp >= 0 {
+		return MaxDescription + sp
+	}
+	return len(s)
 }
 
 // redact collapses whitespace, drops control characters and replaces what
@@ -57,13 +71,13 @@ func redact(s string) string {
 	return b.String()
 }
 
-// clean reports whether s needs no change but truncation: no control
-// characters, no double spaces, and nothing secretAt would redact. It is
-// one pass that stops only at the bytes that can start something to
-// redact.
-func clean(s string) bool {
+// clean reports whether s[:limit] needs no change but truncation: no
+// control characters, no double spaces, and nothing secretAt would redact
+// starting there (secretAt reads on past limit). It is one pass that stops
+// only at the bytes that can start something to redact.
+func clean(s string, limit int) bool {
 	n := len(s)
-	for i := 0; i < n; i++ {
+	for i := 0; i < limit; i++ {
 		c := s[i]
 		if !cleanStop[c] {
 			continue
