@@ -196,40 +196,54 @@ func FailureAttributes(f azauthtrace.Failure) []attribute.KeyValue {
 // AppendFailureAttributes appends the attributes of [FailureAttributes] to
 // attrs and returns the extended slice.
 func AppendFailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure) []attribute.KeyValue {
-	str := func(k attribute.Key, v string) {
-		if v != "" {
-			attrs = append(attrs, k.String(v))
-		}
-	}
-	attrs = append(attrs, ClassKey.String(string(f.Class)))
+	attrs = append(attrs, ClassKey.String(string(f.Class)), RetryableKey.Bool(f.Retryable))
 	if f.AADSTS != 0 {
 		attrs = append(attrs, AADSTSKey.Int(f.AADSTS))
 	}
 	if f.StatusCode != 0 {
 		attrs = append(attrs, HTTPStatusCodeKey.Int(f.StatusCode))
 	}
-	str(ErrorCodeKey, f.ErrorCode)
-	str(CorrelationIDKey, f.CorrelationID)
-	str(ServiceRequestIDKey, f.RequestID)
-	str(SourceKey, string(f.Source))
-	str(ServiceKey, f.Service)
-	str(DescriptionKey, f.Description)
-	str(MitigationKey, f.Mitigation)
-	str(TroubleshootingURLKey, f.TroubleshootingURL)
-	attrs = append(attrs, RetryableKey.Bool(f.Retryable))
-	str(TimestampKey, f.Timestamp)
-	str(ErrorURIKey, f.ErrorURI)
-	if f.Challenge.Scheme != "" {
-		str(ChallengeErrorKey, f.Challenge.Error)
-		attrs = append(attrs, ChallengeClaimsKey.Bool(f.Challenge.ClaimsPresent))
-		str(ChallengeClaimsReasonKey, f.Challenge.ClaimsReason)
-		str(ChallengeAuthorizationURIKey, f.Challenge.AuthorizationURI)
-		str(ChallengeResourceKey, f.Challenge.Resource)
+	ch := &f.Challenge
+	if ch.Scheme != "" {
+		attrs = append(attrs, ChallengeClaimsKey.Bool(ch.ClaimsPresent))
 	}
-	str(FailedCredentialKey, f.Credential)
-	str(PrincipalObjectIDKey, f.PrincipalID)
-	str(DeniedActionKey, f.Action)
-	str(DeniedScopeKey, f.Scope)
+	return appendStrings(attrs, []keyString{
+		{ErrorCodeKey, f.ErrorCode},
+		{CorrelationIDKey, f.CorrelationID},
+		{ServiceRequestIDKey, f.RequestID},
+		{SourceKey, string(f.Source)},
+		{ServiceKey, f.Service},
+		{DescriptionKey, f.Description},
+		{MitigationKey, f.Mitigation},
+		{TroubleshootingURLKey, f.TroubleshootingURL},
+		{TimestampKey, f.Timestamp},
+		{ErrorURIKey, f.ErrorURI},
+		{ChallengeErrorKey, ch.Error},
+		{ChallengeClaimsReasonKey, ch.ClaimsReason},
+		{ChallengeAuthorizationURIKey, ch.AuthorizationURI},
+		{ChallengeResourceKey, ch.Resource},
+		{FailedCredentialKey, f.Credential},
+		{PrincipalObjectIDKey, f.PrincipalID},
+		{DeniedActionKey, f.Action},
+		{DeniedScopeKey, f.Scope},
+	})
+}
+
+// keyString is a string attribute, unless its value is empty.
+type keyString struct {
+	key   attribute.Key
+	value string
+}
+
+// appendStrings appends to attrs the attributes of kvs whose value is not
+// empty. One loop over a table, instead of a test per attribute, keeps the
+// code that records a failure small.
+func appendStrings(attrs []attribute.KeyValue, kvs []keyString) []attribute.KeyValue {
+	for _, kv := range kvs {
+		if kv.value != "" {
+			attrs = append(attrs, kv.key.String(kv.value))
+		}
+	}
 	return attrs
 }
 

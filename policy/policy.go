@@ -319,20 +319,26 @@ func (p *Policy) appendFailure(attrs []attribute.KeyValue, req *azpolicy.Request
 	if !ok {
 		return attrs
 	}
-	str := func(k attribute.Key, v string) {
-		if v != "" {
-			attrs = append(attrs, k.String(v))
+	if f.PrincipalID != "" { // what the service named wins over the token
+		pr.ObjectID = ""
+	}
+	if !p.withNames || f.PrincipalName != "" {
+		pr.Name = ""
+	}
+	for _, kv := range []struct {
+		key   attribute.Key
+		value string
+	}{
+		{otelx.PrincipalTenantIDKey, pr.TenantID},
+		{otelx.PrincipalObjectIDKey, pr.ObjectID},
+		{otelx.PrincipalAppIDKey, pr.AppID},
+		{otelx.PrincipalTypeKey, pr.Type},
+		{otelx.PrincipalManagedIdentityKey, pr.ManagedIdentityID},
+		{otelx.PrincipalNameKey, pr.Name},
+	} {
+		if kv.value != "" {
+			attrs = append(attrs, kv.key.String(kv.value))
 		}
-	}
-	str(otelx.PrincipalTenantIDKey, pr.TenantID)
-	if f.PrincipalID == "" { // what the service named wins over the token
-		str(otelx.PrincipalObjectIDKey, pr.ObjectID)
-	}
-	str(otelx.PrincipalAppIDKey, pr.AppID)
-	str(otelx.PrincipalTypeKey, pr.Type)
-	str(otelx.PrincipalManagedIdentityKey, pr.ManagedIdentityID)
-	if p.withNames && f.PrincipalName == "" {
-		str(otelx.PrincipalNameKey, pr.Name)
 	}
 	return attrs
 }
