@@ -123,6 +123,39 @@ var pattern = func() []byte {
 
 func (s *stream) Close() error { s.closed = true; return nil }
 
+// TestRecognizesAgreesWithFromResponse checks Recognizes, which reads no
+// body, against FromResponse on statuses and origins that are and are not
+// auth failures.
+func TestRecognizesAgreesWithFromResponse(t *testing.T) {
+	for _, rawURL := range []string{
+		"https://management.azure.com/subscriptions/s",
+		"https://127.0.0.1:8443/unknown",
+		"http://169.254.169.254/metadata/identity/oauth2/token?resource=r",
+		"https://login.microsoftonline.com/t/oauth2/v2.0/token",
+	} {
+		for _, status := range []int{200, 204, 301, 400, 401, 403, 404, 429, 500, 503, 600} {
+			u, err := url.Parse(rawURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp := func() *http.Response {
+				return &http.Response{
+					StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
+					Body:    io.NopCloser(strings.NewReader(`{"error":"invalid_request","error_description":"AADSTS90002: Tenant not found."}`)),
+					Request: &http.Request{Method: http.MethodGet, URL: u, Header: http.Header{}},
+				}
+			}
+			_, ok := azauthtrace.FromResponse(resp())
+			if got := azauthtrace.Recognizes(resp()); got != ok {
+				t.Errorf("%d from %s: Recognizes = %v, FromResponse ok = %v", status, rawURL, got, ok)
+			}
+		}
+	}
+	if azauthtrace.Recognizes(nil) {
+		t.Error("Recognizes(nil) = true")
+	}
+}
+
 // TestFromResponseStreamingBody reads at most MaxBodyRead of a 1 GiB
 // streaming 403 body, and leaves the whole stream readable, byte for byte.
 func TestFromResponseStreamingBody(t *testing.T) {

@@ -16,8 +16,13 @@ const MaxBodyRead = 64 << 10
 // reading its body: a 401 or 403 from a service, or any failure status from
 // Entra ID or a managed identity endpoint. It allocates nothing.
 func Recognizes(resp *http.Response) bool {
-	_, ok := recognize(resp)
-	return ok
+	switch {
+	case resp == nil || resp.StatusCode < 400 || resp.StatusCode > 599:
+		return false
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		return true // whoever answered: no need to find out who
+	}
+	return detectOrigin(resp.Request, resp.Header).source != SourceService
 }
 
 // recognize is Recognizes, returning who answered as well.

@@ -144,6 +144,9 @@ func testCases(t *testing.T, cases []corpus.Case) {
 		t.Run(c.Name, func(t *testing.T) {
 			w := wantOf(c.Expected)
 			if resp := c.Response(); resp != nil {
+				if !azauthtrace.Recognizes(c.Response()) {
+					t.Errorf("Recognizes = false")
+				}
 				f, ok := azauthtrace.FromResponse(resp)
 				check(t, "FromResponse", f, ok, w)
 				got, err := io.ReadAll(resp.Body)
