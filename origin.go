@@ -127,15 +127,11 @@ func detectOrigin(req *http.Request, h http.Header) origin {
 }
 
 func miFromRequest(req *http.Request, host, path string) miKind {
-	lpath := path
-	if hasUpper(lpath) {
-		lpath = strings.ToLower(lpath)
-	}
 	h := req.Header
 	switch {
 	case host == "169.254.169.254" || host == "fd00:ec2::254":
 		return miIMDS
-	case strings.HasPrefix(lpath, "/metadata/identity/"):
+	case hasPrefixFold(path, "/metadata/identity/"):
 		switch {
 		case req.URL.Port() == "40342":
 			return miArc
@@ -145,16 +141,28 @@ func miFromRequest(req *http.Request, host, path string) miKind {
 			return miServiceFabric
 		}
 		return miIMDS
-	case hget(h, "X-Identity-Header") != "" || strings.HasPrefix(lpath, "/msi/token"):
+	case hasPrefixFold(path, "/msi/token") || hget(h, "X-Identity-Header") != "":
 		return miAppService
-	case strings.HasPrefix(lpath, "/msi/auth") || (hget(h, "Secret") != "" && strings.Contains(req.URL.RawQuery, "2017-09-01")):
+	case hasPrefixFold(path, "/msi/auth") || (hget(h, "Secret") != "" && strings.Contains(req.URL.RawQuery, "2017-09-01")):
 		return miAzureML
-	case req.URL.Port() == "50342" && strings.HasSuffix(lpath, "/oauth2/token"):
+	case hasSuffixFold(path, "/oauth2/token") && req.URL.Port() == "50342":
 		return miCloudShell
-	case hget(h, "Metadata") == "true" && strings.HasSuffix(lpath, "/token"):
+	case hasSuffixFold(path, "/token") && hget(h, "Metadata") == "true":
 		return miIMDS
 	}
 	return miNone
+}
+
+// hasPrefixFold is strings.HasPrefix, ignoring ASCII case, without
+// allocating.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// hasSuffixFold is strings.HasSuffix, ignoring ASCII case, without
+// allocating.
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
 
 func isIdentityRequest(host, path string) bool {
@@ -198,15 +206,6 @@ func serviceFromHeaders(h http.Header, req *http.Request) string {
 		}
 	}
 	return ""
-}
-
-func hasUpper(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			return true
-		}
-	}
-	return false
 }
 
 // hget returns the first value of the header key, which must be in
