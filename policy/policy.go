@@ -206,12 +206,9 @@ func (p *Policy) record(req *azpolicy.Request, resp *http.Response, start time.T
 	}
 	attrs := getAttrs()
 	defer putAttrs(attrs)
-	*attrs = p.appendRequestAttributes(*attrs, req, resp, host)
+	*attrs = p.appendRequestAttributes(*attrs, req, resp, host, afterChallenge)
 	if failed {
 		*attrs = p.appendFailure(*attrs, req, f)
-	}
-	if afterChallenge {
-		*attrs = append(*attrs, otelx.ChallengeRetryKey.Bool(true))
 	}
 	span.SetAttributes(*attrs...) // copies them
 	if failed {
@@ -239,16 +236,13 @@ func (p *Policy) classify(ctx context.Context, req *azpolicy.Request, resp *http
 func (p *Policy) annotate(span trace.Span, req *azpolicy.Request, resp *http.Response, f azauthtrace.Failure, failed, afterChallenge bool, host string) {
 	attrs := getAttrs()
 	defer putAttrs(attrs)
-	event := p.appendRequestAttributes(*attrs, req, resp, host)
-	if afterChallenge {
-		event = append(event, otelx.ChallengeRetryKey.Bool(true))
-	}
+	event := p.appendRequestAttributes(*attrs, req, resp, host, afterChallenge)
 	if !failed {
 		span.AddEvent(otelx.ChallengeRetryEvent, trace.WithAttributes(event...))
 		*attrs = event
 		return
 	}
-	n := len(event)
+	status := len(event) - 1 // appendRequestAttributes ends with the status code
 	event = p.appendFailure(event, req, f)
 	// The span carries the diagnosis of the operation's last failure and
 	// its status code, so that a row for the operation (an Application
@@ -256,8 +250,7 @@ func (p *Policy) annotate(span trace.Span, req *azpolicy.Request, resp *http.Res
 	// attributes stay on the event, as the HTTP span has its own, and the
 	// method would make exporters rename the operation after it. The calls
 	// copy the attributes.
-	span.SetAttributes(event[n:]...)
-	span.SetAttributes(otelx.HTTPStatusCodeKey.Int(resp.StatusCode))
+	span.SetAttributes(event[status:]...)
 	span.AddEvent(otelx.FailureEvent, trace.WithAttributes(event...))
 	*attrs = event
 }
@@ -281,8 +274,9 @@ func putAttrs(s *[]attribute.KeyValue) {
 }
 
 // appendRequestAttributes appends the attributes of the HTTP request and
-// response that describe one try.
-func (p *Policy) appendRequestAttributes(attrs []attribute.KeyValue, req *azpolicy.Request, resp *http.Response, host string) []attribute.KeyValue {
+// response that describe one try, the status code last; afterChallenge
+// marks the try after a claims challenge.
+func (p *Policy) appendRequestAttributes(attrs []attribute.KeyValue, req *azpolicy.Request, resp *http.Response, host string, afterChallenge bool) []attribute.KeyValue {
 	raw := req.Raw()
 	u := ""
 	if raw.URL != nil {
@@ -294,12 +288,14 @@ func (p *Policy) appendRequestAttributes(attrs []attribute.KeyValue, req *azpoli
 		otelx.HTTPMethodKey.String(raw.Method),
 		otelx.ServerAddressKey.String(host),
 		otelx.URLFullKey.String(u),
-		otelx.HTTPStatusCodeKey.Int(resp.StatusCode),
 	)
 	if resp.StatusCode >= http.StatusBadRequest {
 		attrs = append(attrs, otelx.HTTPErrorType(resp.StatusCode))
 	}
-	return attrs
+	if afterChallenge {
+		attrs = append(attrs, otelx.ChallengeRetryKey.Bool(true))
+	}
+	return append(attrs, otelx.HTTPStatusCodeKey.Int(resp.StatusCode))
 }
 
 // appendFailure appends the attributes of f and of the principal the
