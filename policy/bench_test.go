@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -164,7 +165,7 @@ func BenchmarkPipeline(b *testing.B) {
 	for _, path := range []string{"/ok", "/denied"} {
 		status := map[string]string{"/ok": "200", "/denied": "403"}[path]
 		for _, s := range setups {
-			b.Run("status="+status+"/"+s.name, func(b *testing.B) {
+			b.Run("status="+status+"/setup="+s.name, func(b *testing.B) {
 				opts := s.opts(b)
 				opts.Retry = azpolicy.RetryOptions{MaxRetries: -1}
 				c, err := azcore.NewClient("policy.benchClient", "v1.0.0", runtime.PipelineOptions{
@@ -202,7 +203,7 @@ func BenchmarkPolicyOverhead(b *testing.B) {
 			return &http.Response{StatusCode: 403, Header: c.Header(), Body: io.NopCloser(stringsReader(c.Body)), Request: req}, nil
 		})
 		for _, name := range []string{"nop", "policy"} {
-			b.Run(http.StatusText(status)+"/"+name, func(b *testing.B) {
+			b.Run("status="+strconv.Itoa(status)+"/setup="+name, func(b *testing.B) {
 				var p azpolicy.Policy = nopPolicy{}
 				if name == "policy" {
 					tp, mp := recordingProviders(b, sdktrace.AlwaysSample())
