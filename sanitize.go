@@ -77,8 +77,9 @@ func redact(s string) string {
 // only at the bytes that can start something to redact.
 func clean(s string, limit int) bool {
 	n := len(s)
-	for i := 0; i < limit; i++ {
-		c := s[i]
+	head := s[:limit]
+	for i := 0; i < len(head); i++ {
+		c := head[i]
 		if !cleanStop[c] {
 			continue
 		}
@@ -142,11 +143,11 @@ func secretAt(s string, i int) int {
 			return 7 + n
 		}
 	case rest[0] == '\'' || rest[0] == '"':
-		// A long opaque quoted value: a signature, a key, a string to sign.
-		q := rest[0]
-		end := strings.IndexByte(rest[1:], q)
-		if end >= 32 && tokenLen(rest[1:], isBase64Std) == end {
-			return end + 2
+		// A long opaque quoted value: a signature, a key, a string to
+		// sign. Quotes are not base64, so the value ends at the first
+		// byte that is not.
+		if n := tokenLen(rest[1:], isBase64Std); n >= 32 && n+1 < len(rest) && rest[n+1] == rest[0] {
+			return n + 2
 		}
 	}
 	if isEmailLocal(s[i]) && (i == 0 || !isEmailLocal(s[i-1])) {
