@@ -258,8 +258,8 @@ func classifyService(f *Failure, bf *bodyFields, h http.Header, req *http.Reques
 	f.Challenge = ParseChallenge(h)
 	f.ErrorCode = serviceErrorCode(bf, h)
 	msg := first(bf.message, bf.description, text)
-	f.CorrelationID = first(hget(h, "X-Ms-Correlation-Request-Id"), hget(h, "X-Ms-Client-Request-Id"), hget(h, "Client-Request-Id"), bf.innerCorrID)
-	f.RequestID = first(hget(h, "X-Ms-Request-Id"), hget(h, "Request-Id"), hget(h, "Apim-Request-Id"), hget(h, "X-Ms-Activity-Id"), bf.innerReqID)
+	f.CorrelationID = first(hfirst(h, "X-Ms-Correlation-Request-Id", "X-Ms-Client-Request-Id", "Client-Request-Id"), bf.innerCorrID)
+	f.RequestID = first(hfirst(h, "X-Ms-Request-Id", "Request-Id", "Apim-Request-Id", "X-Ms-Activity-Id"), bf.innerReqID)
 	if f.RequestID == "" {
 		f.RequestID = first(labelled(msg, "RequestId:"), labelled(msg, "ActivityId:"), labelled(msg, "TrackingId:"))
 	}
@@ -350,8 +350,8 @@ func serviceClass(f *Failure, bf *bodyFields, h http.Header, req *http.Request, 
 	if c, ok := serviceCodes[string(lowerKey(&key, f.ErrorCode))]; ok {
 		return c
 	}
-	if f.Service == serviceCosmos || hget(h, "X-Ms-Substatus") != "" {
-		switch hget(h, "X-Ms-Substatus") {
+	if sub := hget(h, "X-Ms-Substatus"); f.Service == serviceCosmos || sub != "" {
+		switch sub {
 		case "5300":
 			// The operation cannot be authorized by an Entra token on the
 			// data plane at all: no role grants it.
@@ -536,6 +536,8 @@ func armDenial(f *Failure, msg string) bool {
 		}
 		v := msg[i+1 : i+1+j]
 		switch {
+		case i == 0 || msg[i-1] != ' ':
+			// Every label ends with a space: this quote closes a value.
 		case !found && strings.HasSuffix(msg[:i], "object id "):
 			id, found = v, true
 		case name == "" && strings.HasSuffix(msg[:i], "The client "):

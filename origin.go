@@ -208,6 +208,17 @@ func serviceFromHeaders(h http.Header, req *http.Request) string {
 	return ""
 }
 
+// hfirst returns the first value of the first of keys (in canonical form)
+// that h holds, looking up no more keys than it needs.
+func hfirst(h http.Header, keys ...string) string {
+	for _, k := range keys {
+		if v := hget(h, k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // hget returns the first value of the header key, which must be in
 // canonical form: the lookup http.Header.Get does, without canonicalizing
 // the key again on every call.
