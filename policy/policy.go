@@ -57,8 +57,12 @@ type decodedPrincipal struct {
 
 type nameKey struct{ method, host string }
 
-// urlKey is what sanitizedURL reads of a URL.
-type urlKey struct{ scheme, host, path, rawPath, rawQuery string }
+// urlKey is what sanitizedURL keeps of a URL. It holds the api-version
+// and not the query, which may hold a secret such as a SAS signature.
+type urlKey struct {
+	scheme, host, path, rawPath, version string
+	hasVersion                           bool
+}
 
 type statusKey struct {
 	status int
@@ -280,8 +284,10 @@ func (p *Policy) appendRequestAttributes(attrs []attribute.KeyValue, req *azpoli
 	raw := req.Raw()
 	u := ""
 	if raw.URL != nil {
-		u = p.urls.get(urlKey{raw.URL.Scheme, raw.URL.Host, raw.URL.Path, raw.URL.RawPath, raw.URL.RawQuery}, func(k urlKey) string {
-			return sanitizedURL(&url.URL{Scheme: k.scheme, Host: k.host, Path: k.path, RawPath: k.rawPath, RawQuery: k.rawQuery})
+		v, hasVersion := apiVersion(raw.URL.RawQuery)
+		u = p.urls.get(urlKey{raw.URL.Scheme, raw.URL.Host, raw.URL.Path, raw.URL.RawPath, v, hasVersion}, func(k urlKey) string {
+			path := (&url.URL{Path: k.path, RawPath: k.rawPath}).EscapedPath()
+			return joinURL(k.scheme, k.host, path, k.version, k.hasVersion)
 		})
 	}
 	attrs = append(attrs,

@@ -13,19 +13,24 @@ func sanitizedURL(u *url.URL) string {
 	if u == nil {
 		return ""
 	}
-	var b strings.Builder
-	path := u.EscapedPath()
 	v, hasVersion := apiVersion(u.RawQuery)
-	b.Grow(len(u.Scheme) + 3 + len(u.Host) + len(path) + len("?api-version=") + len(v))
-	if u.Scheme != "" {
-		b.WriteString(u.Scheme)
+	return joinURL(u.Scheme, u.Host, u.EscapedPath(), v, hasVersion)
+}
+
+// joinURL returns scheme://host/path, with ?api-version=version when
+// hasVersion.
+func joinURL(scheme, host, escapedPath, version string, hasVersion bool) string {
+	var b strings.Builder
+	b.Grow(len(scheme) + 3 + len(host) + len(escapedPath) + len("?api-version=") + len(version))
+	if scheme != "" {
+		b.WriteString(scheme)
 		b.WriteString("://")
 	}
-	b.WriteString(u.Host)
-	b.WriteString(path)
+	b.WriteString(host)
+	b.WriteString(escapedPath)
 	if hasVersion {
 		b.WriteString("?api-version=")
-		b.WriteString(url.QueryEscape(v))
+		b.WriteString(url.QueryEscape(version))
 	}
 	return b.String()
 }

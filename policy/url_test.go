@@ -1,8 +1,13 @@
 package policy
 
 import (
+	"fmt"
+	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 )
 
 func TestSanitizedURL(t *testing.T) {
@@ -29,5 +34,28 @@ func TestSanitizedURL(t *testing.T) {
 	}
 	if got := sanitizedURL(nil); got != "" {
 		t.Errorf("sanitizedURL(nil) = %q", got)
+	}
+}
+
+// TestRecordedURLKeepsNoQuery checks both the attribute and what the
+// policy remembers of the last URL: the query may hold a SAS signature.
+func TestRecordedURLKeepsNoQuery(t *testing.T) {
+	p := New(nil)
+	for _, raw := range []string{
+		"https://a.blob.core.windows.net/c/b?sv=2024-01-01&sig=canarySignature&se=2030",
+		"https://a.blob.core.windows.net/c/b?api-version=7.5&sig=canarySignature",
+	} {
+		req, err := runtime.NewRequest(t.Context(), http.MethodGet, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		attrs := p.appendRequestAttributes(nil, req, &http.Response{StatusCode: 403}, "a.blob.core.windows.net", false)
+		remembered := fmt.Sprintf("%+v", *p.urls.last.Load())
+		if got := fmt.Sprint(attrs); strings.Contains(got, "canary") || strings.Contains(remembered, "canary") {
+			t.Errorf("%s: attributes %s, remembered %s", raw, got, remembered)
+		}
+		if !strings.Contains(remembered, "a.blob.core.windows.net") {
+			t.Errorf("remembered %s, want the URL without its query", remembered)
+		}
 	}
 }
