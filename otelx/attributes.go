@@ -203,8 +203,9 @@ func AppendFailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure) 
 	if f.StatusCode != 0 {
 		attrs = append(attrs, HTTPStatusCodeKey.Int(f.StatusCode))
 	}
-	ch := &f.Challenge
-	if ch.Scheme != "" {
+	var ch azauthtrace.Challenge // the challenge's attributes only with a challenge
+	if f.Challenge.Scheme != "" {
+		ch = f.Challenge
 		attrs = append(attrs, ChallengeClaimsKey.Bool(ch.ClaimsPresent))
 	}
 	return appendStrings(attrs, []keyString{

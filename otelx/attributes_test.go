@@ -73,9 +73,14 @@ func TestFailureAttributes(t *testing.T) {
 }
 
 func TestFailureAttributesWithoutChallenge(t *testing.T) {
-	for _, kv := range otelx.FailureAttributes(azauthtrace.Failure{Class: azauthtrace.ClassTransient, AADSTS: 90033}) {
-		if kv.Key == otelx.ChallengeClaimsKey {
-			t.Error("claims_present set without a challenge")
+	// Challenge fields without a scheme are no challenge: a Failure built
+	// by hand may hold them.
+	f := azauthtrace.Failure{Class: azauthtrace.ClassTransient, AADSTS: 90033,
+		Challenge: azauthtrace.Challenge{Error: "invalid_token", Resource: "https://vault.azure.net"}}
+	for _, kv := range otelx.FailureAttributes(f) {
+		switch kv.Key {
+		case otelx.ChallengeClaimsKey, otelx.ChallengeErrorKey, otelx.ChallengeResourceKey:
+			t.Errorf("%s set without a challenge", kv.Key)
 		}
 		if kv.Key == otelx.AADSTSKey && kv.Value.AsInt64() != 90033 {
 			t.Errorf("aadsts = %v", kv.Value)
