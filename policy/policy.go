@@ -41,7 +41,7 @@ type Policy struct {
 	// of the Authorization header: a client sends the same token for up
 	// to an hour. The token itself is not kept.
 	seed       maphash.Seed
-	principals memo[uint64, decodedPrincipal]
+	principals memo[tokenHash, decodedPrincipal]
 	// names and statuses hold the last span name and status description:
 	// a client's failures mostly repeat the last one.
 	names    memo[nameKey, string]
@@ -55,7 +55,14 @@ type decodedPrincipal struct {
 	ok bool
 }
 
+// tokenHash is the hash of an Authorization header value.
+type tokenHash uint64
+
+func (k tokenHash) owned() tokenHash { return k }
+
 type nameKey struct{ method, host string }
+
+func (k nameKey) owned() nameKey { return nameKey{strings.Clone(k.method), strings.Clone(k.host)} }
 
 // urlKey is what sanitizedURL keeps of a URL. It holds the api-version
 // and not the query, which may hold a secret such as a SAS signature.
@@ -64,30 +71,48 @@ type urlKey struct {
 	hasVersion                           bool
 }
 
+func (k urlKey) owned() urlKey {
+	return urlKey{strings.Clone(k.scheme), strings.Clone(k.host), strings.Clone(k.path),
+		strings.Clone(k.rawPath), strings.Clone(k.version), k.hasVersion}
+}
+
 type statusKey struct {
 	status int
 	class  azauthtrace.Class
 	code   string
 }
 
+func (k statusKey) owned() statusKey {
+	return statusKey{k.status, azauthtrace.Class(strings.Clone(string(k.class))), strings.Clone(k.code)}
+}
+
+// memoKey is a key of a memo. owned returns the key with copies of its
+// strings: a key's strings may point into a request's URL, whose query
+// may hold a secret that the memo must not keep alive.
+type memoKey[K any] interface {
+	comparable
+	owned() K
+}
+
 // memo is a cache of one value, the last one built.
-type memo[K comparable, V any] struct {
+type memo[K memoKey[K], V any] struct {
 	last atomic.Pointer[memoEntry[K, V]]
 }
 
-type memoEntry[K comparable, V any] struct {
+type memoEntry[K memoKey[K], V any] struct {
 	key K
 	val V
 }
 
 // get returns the value for key, calling build unless key is the last
-// key asked for.
+// key asked for. The value build returns must not hold a slice of the
+// request's URL.
 func (m *memo[K, V]) get(key K, build func(K) V) V {
 	if e := m.last.Load(); e != nil && e.key == key {
 		return e.val
 	}
 	v := build(key)
-	m.last.Store(&memoEntry[K, V]{key, v})
+	m.last.Store(&memoEntry[K, V]{key.owned(), v})
 	return v
 }
 
@@ -351,28 +376,11 @@ func (p *Policy) principal(authorization string) (principal, bool) {
 	if authorization == "" {
 		return principal{}, false
 	}
-	d := p.principals.get(p.tokenKey(authorization), func(uint64) decodedPrincipal {
+	d := p.principals.get(tokenHash(maphash.String(p.seed, authorization)), func(tokenHash) decodedPrincipal {
 		pr, ok := principalFromAuthorization(authorization, p.withNames)
 		return decodedPrincipal{pr, ok}
 	})
 	return d.p, d.ok
-}
-
-// tokenKey is the key of an Authorization header value in the principal
-// cache. A signature is unique to what was signed, so when the value ends
-// in at least signatureTail bytes of one (an Entra ID token's RS256
-// signature has 342), those bytes and the length stand for the value, and
-// the kilobytes of payload before them are not read again. Any other value
-// is hashed whole.
-func (p *Policy) tokenKey(authorization string) uint64 {
-	const signatureTail = 64
-	n := len(authorization)
-	if n >= 4*signatureTail {
-		if tail := authorization[n-signatureTail:]; strings.IndexByte(tail, '.') < 0 {
-			return maphash.String(p.seed, tail) ^ uint64(n)*0x9e3779b97f4a7c15
-		}
-	}
-	return maphash.String(p.seed, authorization)
 }
 
 // count adds a failure to the failures counter.
@@ -403,6 +411,10 @@ func (p *Policy) failureSet(class azauthtrace.Class, status int, host string) []
 	if ok {
 		return o
 	}
+	// The set and the map outlive the request: they get their own copy of
+	// the host, not a slice of the request's URL.
+	host = strings.Clone(host)
+	key.host = host
 	o = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(
 		otelx.ClassKey.String(string(class)),
 		otelx.HTTPStatusCodeKey.Int(status),

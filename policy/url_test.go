@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 )
@@ -57,5 +58,46 @@ func TestRecordedURLKeepsNoQuery(t *testing.T) {
 		if !strings.Contains(remembered, "a.blob.core.windows.net") {
 			t.Errorf("remembered %s, want the URL without its query", remembered)
 		}
+	}
+}
+
+// TestRememberedStringsAreCopies checks that what the policy keeps after a
+// failure (the last URL and span name, the counter's attribute sets) does
+// not point into the request's URL, which holds a SAS signature: keeping a
+// slice of it would keep the signature in memory.
+func TestRememberedStringsAreCopies(t *testing.T) {
+	raw := "https://a.blob.core.windows.net/c/b?api-version=2024-01-01&sig=canarySignature"
+	req, err := runtime.NewRequest(t.Context(), http.MethodGet, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rawURL := req.Raw().URL.String()
+	p := New(nil)
+	host := req.Raw().URL.Hostname()
+	p.appendRequestAttributes(nil, req, &http.Response{StatusCode: 403}, host, false)
+	p.names.get(nameKey{http.MethodGet, host}, spanName)
+	p.failureSet("permission", 403, host)
+	within := func(s, in string) bool {
+		if len(s) == 0 || len(in) == 0 {
+			return false
+		}
+		p, base := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(in)))
+		return p >= base && p < base+uintptr(len(in))
+	}
+	u := p.urls.last.Load().key
+	n := p.names.last.Load().key
+	kept := []string{u.scheme, u.host, u.path, u.rawPath, u.version, n.host}
+	for k := range p.sets {
+		kept = append(kept, k.host)
+	}
+	for _, in := range []string{raw, rawURL, req.Raw().URL.Host, req.Raw().URL.RawQuery} {
+		for i, s := range kept {
+			if within(s, in) {
+				t.Errorf("remembered string %d (%q) points into the request's %q", i, s, in)
+			}
+		}
+	}
+	if !within(host, req.Raw().URL.Host) {
+		t.Skip("the URL's host is not a slice of it here: nothing to check")
 	}
 }
