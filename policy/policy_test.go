@@ -669,13 +669,14 @@ func TestPolicyConcurrent(t *testing.T) {
 	p := tel.policy(false)
 	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{p}, transport: srv.Client(), cred: tokenCredential()})
 	paths := []string{
-		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/resourcegroups",
+		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/resourcegroups?api-version=2022-09-01",
+		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/providers?api-version=2021-04-01",
 		srv.URL(fakeservice.ARMHost) + "/subscriptions/s",
 		srv.URL(fakeservice.StorageHost) + "/c/b",
 		srv.URL(fakeservice.GraphHost) + "/v1.0/me",
 	}
 	var wg sync.WaitGroup
-	for g := range 8 {
+	for g := range 10 {
 		wg.Go(func() {
 			for i := range 10 {
 				resp, err := send(t.Context(), t, pl, paths[(g+i)%len(paths)])
@@ -688,12 +689,12 @@ func TestPolicyConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	// 20 calls on each path: 20 ARM and 20 Storage failures, none for the
-	// ARM success; the Graph calls made before the bearer token policy
-	// cached a token with the challenge's claims have a challenge span and
-	// a retry span each, the later ones none.
-	if n := len(spansNamed(tel.Recorder, "GET "+fakeservice.ARMHost)); n != 20 {
-		t.Errorf("%d ARM spans, want 20", n)
+	// 20 calls on each path: 20 ARM 403s, 20 ARM 401s and 20 Storage
+	// failures, none for the ARM success; the Graph calls made before the
+	// bearer token policy cached a token with the challenge's claims have
+	// a challenge span and a retry span each, the later ones none.
+	if n := len(spansNamed(tel.Recorder, "GET "+fakeservice.ARMHost)); n != 40 {
+		t.Errorf("%d ARM spans, want 40", n)
 	}
 	if n := len(spansNamed(tel.Recorder, "GET "+fakeservice.StorageHost)); n != 20 {
 		t.Errorf("%d Storage spans, want 20", n)
@@ -701,17 +702,30 @@ func TestPolicyConcurrent(t *testing.T) {
 	if n := len(spansNamed(tel.Recorder, "GET "+fakeservice.GraphHost)); n < 2 || n%2 != 0 {
 		t.Errorf("%d Graph spans, want challenge and retry pairs", n)
 	}
-	// Each span names its own request, however the calls interleave.
-	urls := map[string]string{
-		fakeservice.ARMHost:     "https://" + fakeservice.ARMHost + "/subscriptions/s/resourcegroups",
-		fakeservice.StorageHost: "https://" + fakeservice.StorageHost + "/c/b",
-		fakeservice.GraphHost:   "https://" + fakeservice.GraphHost + "/v1.0/me",
+	// Each span names its own request, however the calls interleave: the
+	// two ARM failures differ in path and api-version.
+	type try struct {
+		host   string
+		status int64
+	}
+	urls := map[try]string{
+		{fakeservice.ARMHost, 403}:     "https://" + fakeservice.ARMHost + "/subscriptions/s/resourcegroups?api-version=2022-09-01",
+		{fakeservice.ARMHost, 401}:     "https://" + fakeservice.ARMHost + "/subscriptions/s/providers?api-version=2021-04-01",
+		{fakeservice.StorageHost, 403}: "https://" + fakeservice.StorageHost + "/c/b",
+		{fakeservice.GraphHost, 401}:   "https://" + fakeservice.GraphHost + "/v1.0/me",
+		{fakeservice.GraphHost, 200}:   "https://" + fakeservice.GraphHost + "/v1.0/me",
 	}
 	for _, s := range tel.Recorder.Ended() {
 		host := strings.TrimPrefix(s.Name(), "GET ")
+		status := oteltest.Attrs(s.Attributes())[otelx.HTTPStatusCodeKey].AsInt64()
+		want, ok := urls[try{host, status}]
+		if !ok {
+			t.Errorf("%s: unexpected status %d", s.Name(), status)
+			continue
+		}
 		oteltest.CheckAttrs(t, s.Name(), s.Attributes(), map[attribute.Key]any{
 			otelx.ServerAddressKey: host,
-			otelx.URLFullKey:       urls[host],
+			otelx.URLFullKey:       want,
 		})
 	}
 }
@@ -840,8 +854,8 @@ func TestPolicyPerCall(t *testing.T) {
 
 // TestPolicyTokensAlternate checks that one policy attributes each failure
 // to the token of its own request when clients with different tokens
-// share it: tokens with a short signature, and with a long one as Entra ID
-// signs them.
+// share it: tokens with a short signature, with a long one as Entra ID
+// signs them, and with the same signature.
 func TestPolicyTokensAlternate(t *testing.T) {
 	srv := fakeServices()
 	defer srv.Close()
@@ -849,6 +863,8 @@ func TestPolicyTokensAlternate(t *testing.T) {
 	for name, signature := range map[string]func(i int) string{
 		"short signature": func(int) string { return "s" },
 		"long signature":  func(i int) string { return strings.Repeat(string(rune('A'+i)), 342) },
+		// As a fake or an emulator may sign: the payload tells them apart.
+		"the same signature": func(int) string { return strings.Repeat("Z", 342) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			tel := newTelemetry(t)
