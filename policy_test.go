@@ -123,18 +123,9 @@ func e2eSetup(t *testing.T, srv *fakeservice.Server, host string, azotelOn, with
 	return newE2EClient(t, srv.URL(host), cred, opts), tel
 }
 
+// e2eServices serves one corpus failure per service.
 func e2eServices() *fakeservice.Server {
-	return fakeservice.Start(
-		fakeservice.Route{Pattern: "GET " + fakeservice.ARMHost + "/subscriptions/{sub}/resourcegroups", Response: fakeservice.Case("arm_403_authorization_failed")},
-		fakeservice.Route{Pattern: "GET " + fakeservice.ARMHost + "/subscriptions/{sub}/providers", Response: fakeservice.Case("arm_401_expired_authentication_token")},
-		fakeservice.Route{Pattern: "GET " + fakeservice.StorageHost + "/{container}/{blob}", Response: fakeservice.Case("storage_403_authorization_permission_mismatch")},
-		fakeservice.Route{Pattern: "GET " + fakeservice.KeyVaultHost + "/secrets/{name}", Response: fakeservice.Case("keyvault_403_forbidden_by_rbac")},
-		fakeservice.Route{
-			Pattern:  "GET " + fakeservice.GraphHost + "/v1.0/me",
-			Response: fakeservice.Case("graph_401_cae_insufficient_claims_location"),
-			Accept:   fakeservice.HasClaim("xms_cc"),
-		},
-	)
+	return fakeservice.Start(fakeservice.FailureRoutes()...)
 }
 
 // e2eCase is one call of the end-to-end tests and the failure it meets.

@@ -122,22 +122,13 @@ func spanNames(rec *tracetest.SpanRecorder) string {
 	return strings.Join(names, ", ")
 }
 
-// armRoutes serves the ARM, Storage, Key Vault and Graph failures the
-// tests use.
+// fakeServices serves the failures of fakeservice.FailureRoutes, an ARM
+// success and an ARM 404.
 func fakeServices() *fakeservice.Server {
-	return fakeservice.Start(
-		fakeservice.Route{Pattern: "GET " + fakeservice.ARMHost + "/subscriptions/{sub}/resourcegroups", Response: fakeservice.Case("arm_403_authorization_failed")},
-		fakeservice.Route{Pattern: "GET " + fakeservice.ARMHost + "/subscriptions/{sub}/providers", Response: fakeservice.Case("arm_401_expired_authentication_token")},
+	return fakeservice.Start(append(fakeservice.FailureRoutes(),
 		fakeservice.Route{Pattern: "GET " + fakeservice.ARMHost + "/subscriptions/{sub}", Response: fakeservice.OK(`{"id":"/subscriptions/s"}`)},
 		fakeservice.Route{Pattern: "GET " + fakeservice.ARMHost + "/missing", Response: fakeservice.Response{Status: http.StatusNotFound, Body: `{"error":{"code":"ResourceNotFound","message":"not found"}}`}},
-		fakeservice.Route{Pattern: "GET " + fakeservice.StorageHost + "/{container}/{blob}", Response: fakeservice.Case("storage_403_authorization_permission_mismatch")},
-		fakeservice.Route{Pattern: "GET " + fakeservice.KeyVaultHost + "/secrets/{name}", Response: fakeservice.Case("keyvault_403_forbidden_by_rbac")},
-		fakeservice.Route{
-			Pattern:  "GET " + fakeservice.GraphHost + "/v1.0/me",
-			Response: fakeservice.Case("graph_401_cae_insufficient_claims_location"),
-			Accept:   fakeservice.HasClaim("xms_cc"),
-		},
-	)
+	)...)
 }
 
 // stringsReader returns a reader of s.

@@ -115,6 +115,21 @@ type Server struct {
 	requests []Request
 }
 
+// FailureRoutes are the corpus failures the end-to-end tests meet, one per
+// service: ARM's 403 AuthorizationFailed on a subscription's resource
+// groups and its 401 expired token on its providers, Storage's 403 on any
+// blob, Key Vault's 403 on any secret, and Graph's claims challenge on
+// /v1.0/me until the token carries the xms_cc claim.
+func FailureRoutes() []Route {
+	return []Route{
+		{Pattern: "GET " + ARMHost + "/subscriptions/{sub}/resourcegroups", Response: Case("arm_403_authorization_failed")},
+		{Pattern: "GET " + ARMHost + "/subscriptions/{sub}/providers", Response: Case("arm_401_expired_authentication_token")},
+		{Pattern: "GET " + StorageHost + "/{container}/{blob}", Response: Case("storage_403_authorization_permission_mismatch")},
+		{Pattern: "GET " + KeyVaultHost + "/secrets/{name}", Response: Case("keyvault_403_forbidden_by_rbac")},
+		{Pattern: "GET " + GraphHost + "/v1.0/me", Response: Case("graph_401_cae_insufficient_claims_location"), Accept: HasClaim("xms_cc")},
+	}
+}
+
 // Start starts a server answering on routes; other requests get a 404.
 // Close it when done.
 func Start(routes ...Route) *Server {
