@@ -58,20 +58,8 @@ type want struct {
 }
 
 func wantOf(e corpus.Expected) want {
-	w := want{class: e.Class, checkCode: true, checkAADSTS: true}
-	if e.AADSTSCode != nil {
-		w.aadsts = *e.AADSTSCode
-	}
-	if e.ErrorCode != nil {
-		w.code = *e.ErrorCode
-	}
-	if e.CorrelationID != nil {
-		w.corr = *e.CorrelationID
-	}
-	if e.RequestID != nil {
-		w.reqID = *e.RequestID
-	}
-	return w
+	v := e.Values()
+	return want{class: v.Class, aadsts: v.AADSTS, code: v.ErrorCode, corr: v.CorrelationID, reqID: v.RequestID, checkCode: true, checkAADSTS: true}
 }
 
 func check(t *testing.T, view string, f azauthtrace.Failure, ok bool, w want) {

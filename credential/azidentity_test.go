@@ -71,20 +71,9 @@ type expect struct {
 }
 
 func fromCase(span string, c corpus.Case) expect {
-	e := expect{span: span, class: c.Expected.Class, errType: "*azidentity.AuthenticationFailedError", status: c.Status()}
-	if c.Expected.AADSTSCode != nil {
-		e.aadsts = *c.Expected.AADSTSCode
-	}
-	if c.Expected.ErrorCode != nil {
-		e.errCode = *c.Expected.ErrorCode
-	}
-	if c.Expected.CorrelationID != nil {
-		e.corrID = *c.Expected.CorrelationID
-	}
-	if c.Expected.RequestID != nil {
-		e.reqID = *c.Expected.RequestID
-	}
-	return e
+	v := c.Expected.Values()
+	return expect{span: span, class: v.Class, errType: "*azidentity.AuthenticationFailedError", status: c.Status(),
+		aadsts: v.AADSTS, errCode: v.ErrorCode, corrID: v.CorrelationID, reqID: v.RequestID}
 }
 
 func (e expect) with(f func(*expect)) expect { f(&e); return e }

@@ -56,6 +56,32 @@ type Expected struct {
 	RequestID     *string `json:"request_id"`
 }
 
+// Values is Expected with its optional fields as values: 0 or "" where
+// the case expects none.
+type Values struct {
+	Class                               string
+	AADSTS                              int
+	ErrorCode, CorrelationID, RequestID string
+}
+
+// Values returns e's fields as values.
+func (e Expected) Values() Values {
+	v := Values{Class: e.Class}
+	if e.AADSTSCode != nil {
+		v.AADSTS = *e.AADSTSCode
+	}
+	if e.ErrorCode != nil {
+		v.ErrorCode = *e.ErrorCode
+	}
+	if e.CorrelationID != nil {
+		v.CorrelationID = *e.CorrelationID
+	}
+	if e.RequestID != nil {
+		v.RequestID = *e.RequestID
+	}
+	return v
+}
+
 // The kinds of case.
 const (
 	KindTokenEndpoint         = "token_endpoint"

@@ -26,17 +26,9 @@ import (
 // the credential type cred.
 func fromCase(name, cred string) Expectation {
 	c := corpus.MustGet(name)
-	e := Expectation{Class: azauthtrace.Class(c.Expected.Class), Credential: cred, StatusCode: c.Status()}
-	if c.Expected.AADSTSCode != nil {
-		e.AADSTS = *c.Expected.AADSTSCode
-	}
-	if c.Expected.ErrorCode != nil {
-		e.ErrorCode = *c.Expected.ErrorCode
-	}
-	if c.Expected.CorrelationID != nil {
-		e.CorrelationID = *c.Expected.CorrelationID
-	}
-	return e
+	v := c.Expected.Values()
+	return Expectation{Class: azauthtrace.Class(v.Class), Credential: cred, StatusCode: c.Status(),
+		AADSTS: v.AADSTS, ErrorCode: v.ErrorCode, CorrelationID: v.CorrelationID}
 }
 
 func (e Expectation) with(f func(*Expectation)) Expectation { f(&e); return e }
