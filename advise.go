@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// TroubleshootingBase is the azidentity troubleshooting guide.
-const TroubleshootingBase = "https://aka.ms/azsdk/go/identity/troubleshoot"
+// troubleshootingGuide is the azidentity troubleshooting guide.
+const troubleshootingGuide = "https://aka.ms/azsdk/go/identity/troubleshoot"
 
 // tsgAnchors maps credential types to their section of the guide.
 var tsgAnchors = map[string]string{
@@ -112,11 +112,10 @@ var messageMitigations = []struct{ signal, mitigation string }{
 }
 
 func mitigation(f *Failure) string {
-	var key [64]byte
 	if info, ok := aadsts[f.AADSTS]; ok {
 		return info.mitigation
 	}
-	if m, ok := codeMitigations[string(lowerKey(&key, f.ErrorCode))]; ok && f.Class != ClassClaimsChallenge {
+	if m, ok := codeMitigations[strings.ToLower(f.ErrorCode)]; ok && f.Class != ClassClaimsChallenge {
 		return m
 	}
 	if f.Description != "" {
@@ -157,7 +156,7 @@ func mitigation(f *Failure) string {
 
 func troubleshootingURL(f *Failure) string {
 	if a, ok := tsgAnchors[f.Credential]; ok {
-		return TroubleshootingBase + "#" + a
+		return troubleshootingGuide + "#" + a
 	}
 	switch {
 	case f.ErrorURI != "":
@@ -165,7 +164,7 @@ func troubleshootingURL(f *Failure) string {
 	case f.AADSTS != 0:
 		return "https://login.microsoftonline.com/error?code=" + strconv.Itoa(f.AADSTS)
 	case f.Source == SourceManagedIdentity:
-		return TroubleshootingBase + "#managed-id"
+		return troubleshootingGuide + "#managed-id"
 	case f.Class == ClassClaimsChallenge:
 		return caeDocs
 	}
@@ -173,7 +172,7 @@ func troubleshootingURL(f *Failure) string {
 		return u
 	}
 	if f.Credential != "" || f.Source == SourceCredential {
-		return TroubleshootingBase
+		return troubleshootingGuide
 	}
-	return TroubleshootingBase + "#permission-issues"
+	return troubleshootingGuide + "#permission-issues"
 }

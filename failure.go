@@ -43,16 +43,19 @@ const (
 	ClassClaimsChallenge Class = "claims_challenge"
 )
 
-// Classes lists every class, in the order in which the classifier decides
-// between them.
-var Classes = []Class{
-	ClassCredentialUnavailable,
-	ClassClaimsChallenge,
-	ClassTransient,
-	ClassTokenRejected,
-	ClassPermission,
-	ClassConfiguration,
-	ClassAuthentication,
+// Classes returns every class, in the order in which the classifier
+// decides between them: for example, to create one metric series or alert
+// per class ahead of time. The slice is new on every call.
+func Classes() []Class {
+	return []Class{
+		ClassCredentialUnavailable,
+		ClassClaimsChallenge,
+		ClassTransient,
+		ClassTokenRejected,
+		ClassPermission,
+		ClassConfiguration,
+		ClassAuthentication,
+	}
 }
 
 // Source says which party produced a failure.

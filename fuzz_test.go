@@ -16,7 +16,7 @@ import (
 // checkFailure asserts what holds of every diagnosis, whatever the input.
 func checkFailure(t *testing.T, f azauthtrace.Failure) {
 	t.Helper()
-	if !slices.Contains(azauthtrace.Classes, f.Class) {
+	if !slices.Contains(azauthtrace.Classes(), f.Class) {
 		t.Fatalf("class %q is not one of the classes", f.Class)
 	}
 	if len(f.Description) > azauthtrace.MaxDescription || strings.ContainsAny(f.Description, "\r\n") {
@@ -122,13 +122,6 @@ func FuzzErrorText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if fl, ok := azauthtrace.FromError(errors.New(s)); ok {
 			checkFailure(t, fl)
-		}
-		if entries, ok := azauthtrace.ParseChain(s); ok {
-			for _, e := range entries {
-				if !strings.Contains(s, strings.SplitN(e, "\n", 2)[0]) {
-					t.Fatalf("entry %q is not from the text", e)
-				}
-			}
 		}
 	})
 }

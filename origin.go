@@ -120,7 +120,7 @@ func detectOrigin(req *http.Request, h http.Header) origin {
 				return origin{source: SourceService, service: s.service}
 			}
 		}
-	} else if hget(h, "X-Ms-Ests-Server") != "" {
+	} else if h.Get("X-Ms-Ests-Server") != "" {
 		return origin{source: SourceIdentityProvider, service: serviceEntraID}
 	}
 	return origin{source: SourceService, service: serviceFromHeaders(h, req)}
@@ -135,19 +135,19 @@ func miFromRequest(req *http.Request, host, path string) miKind {
 		switch {
 		case req.URL.Port() == "40342":
 			return miArc
-		case hget(h, "Secret") != "" && strings.Contains(req.URL.RawQuery, "2019-07-01-preview"):
+		case h.Get("Secret") != "" && strings.Contains(req.URL.RawQuery, "2019-07-01-preview"):
 			return miServiceFabric
 		case req.URL.Port() == "2377":
 			return miServiceFabric
 		}
 		return miIMDS
-	case hasPrefixFold(path, "/msi/token") || hget(h, "X-Identity-Header") != "":
+	case hasPrefixFold(path, "/msi/token") || h.Get("X-Identity-Header") != "":
 		return miAppService
-	case hasPrefixFold(path, "/msi/auth") || (hget(h, "Secret") != "" && strings.Contains(req.URL.RawQuery, "2017-09-01")):
+	case hasPrefixFold(path, "/msi/auth") || (h.Get("Secret") != "" && strings.Contains(req.URL.RawQuery, "2017-09-01")):
 		return miAzureML
 	case hasSuffixFold(path, "/oauth2/token") && req.URL.Port() == "50342":
 		return miCloudShell
-	case hasSuffixFold(path, "/token") && hget(h, "Metadata") == "true":
+	case hasSuffixFold(path, "/token") && h.Get("Metadata") == "true":
 		return miIMDS
 	}
 	return miNone
@@ -181,17 +181,17 @@ func isIdentityRequest(host, path string) bool {
 // custom domains), then from the request path.
 func serviceFromHeaders(h http.Header, req *http.Request) string {
 	switch {
-	case hget(h, "X-Ms-Keyvault-Service-Version") != "" || hget(h, "X-Ms-Keyvault-Region") != "" || hget(h, "X-Ms-Keyvault-Network-Info") != "":
+	case h.Get("X-Ms-Keyvault-Service-Version") != "" || h.Get("X-Ms-Keyvault-Region") != "" || h.Get("X-Ms-Keyvault-Network-Info") != "":
 		return serviceKeyVault
-	case hget(h, "X-Ms-Correlation-Request-Id") != "" || hget(h, "X-Ms-Routing-Request-Id") != "" || hget(h, "X-Ms-Failure-Cause") != "":
+	case h.Get("X-Ms-Correlation-Request-Id") != "" || h.Get("X-Ms-Routing-Request-Id") != "" || h.Get("X-Ms-Failure-Cause") != "":
 		return serviceARM
-	case hget(h, "X-Ms-Ags-Diagnostic") != "":
+	case h.Get("X-Ms-Ags-Diagnostic") != "":
 		return serviceGraph
-	case hget(h, "X-Ms-Substatus") != "" || hget(h, "X-Ms-Activity-Id") != "":
+	case h.Get("X-Ms-Substatus") != "" || h.Get("X-Ms-Activity-Id") != "":
 		return serviceCosmos
-	case hget(h, "Apim-Request-Id") != "":
+	case h.Get("Apim-Request-Id") != "":
 		return serviceCognitive
-	case hget(h, "X-Ms-Version") != "" || hget(h, "X-Ms-Error-Code") != "" && hget(h, "X-Ms-Request-Id") != "":
+	case h.Get("X-Ms-Version") != "" || h.Get("X-Ms-Error-Code") != "" && h.Get("X-Ms-Request-Id") != "":
 		return serviceStorage
 	}
 	if req != nil && req.URL != nil {
@@ -204,27 +204,6 @@ func serviceFromHeaders(h http.Header, req *http.Request) string {
 		case strings.HasPrefix(p, "/v1.0/") || strings.HasPrefix(p, "/beta/"):
 			return serviceGraph
 		}
-	}
-	return ""
-}
-
-// hfirst returns the first value of the first of keys (in canonical form)
-// that h holds, looking up no more keys than it needs.
-func hfirst(h http.Header, keys ...string) string {
-	for _, k := range keys {
-		if v := hget(h, k); v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-// hget returns the first value of the header key, which must be in
-// canonical form: the lookup http.Header.Get does, without canonicalizing
-// the key again on every call.
-func hget(h http.Header, key string) string {
-	if v := h[key]; len(v) > 0 {
-		return v[0]
 	}
 	return ""
 }

@@ -200,14 +200,3 @@ func truncate(s string) string {
 	}
 	return s[:cut] + "…"
 }
-
-// firstLine returns s up to its first line break, trimmed.
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	if i := strings.IndexByte(s, '\r'); i >= 0 {
-		s = s[:i]
-	}
-	return strings.TrimSpace(s)
-}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/internal/oteltest"
+	"github.com/azauthtrace/azauthtrace/internal/record"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
@@ -86,7 +87,7 @@ func BenchmarkGetToken(b *testing.B) {
 // decorator's, and no metrics.
 func handWritten(tp trace.TracerProvider) azcore.TokenCredential {
 	inner := benchInner()
-	tracer := otelx.Tracer(tp)
+	tracer := record.Tracer(tp)
 	return oteltest.FakeCredential(func(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
 		ctx, span := tracer.Start(ctx, "FakeCredential.GetToken", trace.WithSpanKind(trace.SpanKindInternal))
 		defer span.End()

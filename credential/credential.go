@@ -20,6 +20,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/azauthtrace/azauthtrace"
+	"github.com/azauthtrace/azauthtrace/internal/record"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
@@ -85,12 +86,12 @@ func New(inner azcore.TokenCredential, opts *Options) *Credential {
 		inner:     inner,
 		credType:  credType,
 		spanName:  credType + ".GetToken",
-		tracer:    otelx.Tracer(o.TracerProvider),
+		tracer:    record.Tracer(o.TracerProvider),
 		startOpts: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)},
 		spanAttrs: append([]attribute.KeyValue{otelx.CredentialTypeKey.String(credType)}, o.Attributes...),
 	}
 
-	meter := otelx.Meter(o.MeterProvider)
+	meter := record.Meter(o.MeterProvider)
 	var err error
 	c.requests, err = meter.Int64Counter(otelx.TokenRequestsMetric,
 		metric.WithUnit("{request}"),
@@ -114,8 +115,9 @@ func New(inner azcore.TokenCredential, opts *Options) *Credential {
 
 	c.success = newOutcome(credType, otelx.OutcomeSuccess)
 	c.unknown = newOutcome(credType, outcomeUnknown)
-	c.failures = make(map[azauthtrace.Class]*outcome, len(azauthtrace.Classes))
-	for _, class := range azauthtrace.Classes {
+	classes := azauthtrace.Classes()
+	c.failures = make(map[azauthtrace.Class]*outcome, len(classes))
+	for _, class := range classes {
 		oc := newOutcome(credType, string(class))
 		c.failures[class] = &oc
 	}
@@ -236,10 +238,10 @@ func (c *Credential) end(ctx context.Context, span trace.Span, timed bool, d tim
 		return
 	}
 
-	attrs = append(attrs, otelx.ErrorType(err))
+	attrs = append(attrs, record.ErrorType(err))
 	if ok {
 		scrubClaims(&f, opts.Claims)
-		attrs = otelx.AppendFailureAttributes(attrs, f)
+		attrs = record.FailureAttributes(attrs, f)
 	}
 	if f.StatusCode == 0 {
 		if status := responseStatus(err); status != 0 {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -23,12 +24,12 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/azauthtrace/azauthtrace"
+	"github.com/azauthtrace/azauthtrace/example/otelenv"
+	"github.com/azauthtrace/azauthtrace/example/scenario"
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
 	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
 	"github.com/azauthtrace/azauthtrace/internal/oteltest"
-	"github.com/azauthtrace/azauthtrace/internal/scenario"
 	"github.com/azauthtrace/azauthtrace/otelx"
-	"github.com/azauthtrace/azauthtrace/otelx/otelenv"
 )
 
 // The Azure Monitor path: the example exports OTLP to a real OpenTelemetry
@@ -579,8 +580,7 @@ func buildCollector(t *testing.T) string {
 	dir := buildDir(t)
 	collectorBuild.once.Do(func() {
 		path := filepath.Join(dir, "otelcol")
-		cmd := exec.Command("go", "build", "-o", path, ".")
-		cmd.Dir = "otelcol"
+		cmd := goCommand(context.Background(), "otelcol", "build", "-o", path, ".")
 		collectorBuild.out, collectorBuild.err = cmd.CombinedOutput()
 		collectorBuild.path = path
 	})

@@ -48,14 +48,14 @@ var exampleBuild struct {
 }
 
 // buildExample builds the library's example (go run ./example in the
-// repository root) once per test binary and returns the path of the
+// repository root, in the example's own module) once per test binary and returns the path of the
 // executable.
 func buildExample(t *testing.T) string {
 	t.Helper()
 	dir := buildDir(t)
 	exampleBuild.once.Do(func() {
 		path := filepath.Join(dir, "example")
-		cmd := exec.Command("go", "build", "-C", "..", "-o", path, "./example")
+		cmd := goCommand(context.Background(), "../example", "build", "-o", path, ".")
 		exampleBuild.out, exampleBuild.err = cmd.CombinedOutput()
 		exampleBuild.path = path
 	})
@@ -98,4 +98,14 @@ func environWithout(prefix string) []string {
 		}
 	}
 	return env
+}
+
+// goCommand returns the go command with args, run in dir in module mode:
+// each of this repository's modules builds with its own go.mod, outside
+// the workspace of the repository's root.
+func goCommand(ctx context.Context, dir string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	return cmd
 }

@@ -23,7 +23,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/azauthtrace/azauthtrace/internal/scenario"
+	"github.com/azauthtrace/azauthtrace/example/scenario"
 )
 
 // The Jaeger end-to-end test runs the example, as a user would, against a
@@ -301,8 +301,7 @@ func jaegerBinary(t *testing.T) string {
 			defer cancel()
 		}
 		for range 2 {
-			cmd := exec.CommandContext(ctx, "go", "tool", "-n", "jaeger")
-			cmd.Dir = "jaeger"
+			cmd := goCommand(ctx, "jaeger", "tool", "-n", "jaeger")
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			out, err := cmd.Output()

@@ -8,10 +8,11 @@
 // Entra ID, a fake App Service managed identity endpoint, a fake az and
 // fake ARM, Storage, Key Vault and Graph services, all answering with real
 // Azure error responses from the corpus. It then plays each scenario with
-// real azidentity credentials and real azcore pipelines, the credential
-// wrapped by package credential and the policy of package policy in the
-// client's PerRetryPolicies, each scenario in its own trace under a root
-// span "scenario <name>".
+// real azidentity credentials and real azcore pipelines, wired as an
+// application wires them (see play): the credential wrapped by package
+// credential, the policy of package policy in the client's
+// PerRetryPolicies. Each scenario runs in its own trace under a root span
+// "scenario <name>".
 //
 // The report goes to standard output: one block per scenario with the
 // class, the codes, the credential, the correlation ID, who was denied
@@ -52,8 +53,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/azauthtrace/azauthtrace/internal/scenario"
-	"github.com/azauthtrace/azauthtrace/otelx/otelenv"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	azpolicy "github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/tracing/azotel"
+	"go.opentelemetry.io/otel/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/azauthtrace/azauthtrace/credential"
+	"github.com/azauthtrace/azauthtrace/example/otelenv"
+	"github.com/azauthtrace/azauthtrace/example/scenario"
+	"github.com/azauthtrace/azauthtrace/policy"
 )
 
 // serviceName is the default service.name of the exported telemetry.
@@ -116,7 +125,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // play runs the scenarios (or the live call) and writes the report.
 func play(ctx context.Context, providers *otelenv.Providers, scenarios []scenario.Scenario, live bool, stdout io.Writer) int {
-	runner, err := scenario.NewRunner(scenario.Options{TracerProvider: providers.TracerProvider, MeterProvider: providers.MeterProvider})
+	runner, err := scenario.NewRunner(instrumentation(providers.TracerProvider, providers.MeterProvider))
 	if err != nil {
 		fmt.Fprintln(stdout, err)
 		return 2
@@ -151,6 +160,26 @@ func play(ctx context.Context, providers *otelenv.Providers, scenarios []scenari
 		}
 	}
 	return 0
+}
+
+// instrumentation is what an application does to see its Azure auth
+// failures: wrap the credential it gives its SDK clients, and add the
+// policy to their options. azotel turns on the SDK's own tracing, so that
+// each operation is a span too, and the policy records a failure on the
+// operation's span. Each scenario creates its credential, wraps it with
+// Credential, and creates its SDK client with ClientOptions (and a
+// transport to the fakes).
+func instrumentation(tp *sdktrace.TracerProvider, mp metric.MeterProvider) scenario.Options {
+	return scenario.Options{
+		TracerProvider: tp,
+		Credential: func(cred azcore.TokenCredential) azcore.TokenCredential {
+			return credential.New(cred, &credential.Options{TracerProvider: tp, MeterProvider: mp})
+		},
+		ClientOptions: azcore.ClientOptions{
+			TracingProvider:  azotel.NewTracingProvider(tp, nil),
+			PerRetryPolicies: []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: tp, MeterProvider: mp})},
+		},
+	}
 }
 
 // destination says where the telemetry goes, for the report's first line.

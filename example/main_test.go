@@ -15,7 +15,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/azauthtrace/azauthtrace/internal/scenario"
+	"github.com/azauthtrace/azauthtrace/example/scenario"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
@@ -47,7 +47,7 @@ func TestScenarios(t *testing.T) {
 	})
 	pathBefore := os.Getenv("PATH")
 
-	runner, err := scenario.NewRunner(scenario.Options{TracerProvider: tp, MeterProvider: mp})
+	runner, err := scenario.NewRunner(instrumentation(tp, mp))
 	if err != nil {
 		t.Fatal(err)
 	}

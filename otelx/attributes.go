@@ -1,16 +1,16 @@
 package otelx
 
 import (
-	"strconv"
-
 	"go.opentelemetry.io/otel/attribute"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
-
-	"github.com/azauthtrace/azauthtrace"
 )
 
 // Namespace is the prefix of every attribute key this module owns.
 const Namespace = "azauth."
+
+// SchemaURL is the schema URL of the semantic conventions whose keys this
+// module sets, reported by its tracers and meters.
+const SchemaURL = semconv.SchemaURL
 
 // Semantic-convention keys this module sets.
 const (
@@ -149,114 +149,6 @@ const (
 	// the request's method, URL and status.
 	ChallengeRetryEvent = Namespace + "challenge_retry"
 )
-
-// ErrorType returns the error.type attribute for err, following the
-// semantic conventions: the error's type name, such as
-// "*azidentity.AuthenticationFailedError".
-func ErrorType(err error) attribute.KeyValue { return semconv.ErrorType(err) }
-
-// HTTPErrorType returns the error.type attribute for a failed HTTP response:
-// its status code, as the HTTP semantic conventions recommend.
-func HTTPErrorType(status int) attribute.KeyValue {
-	return ErrorTypeKey.String(statusText(status))
-}
-
-// statusText returns status in decimal, without allocating for the
-// statuses of auth failures.
-func statusText(status int) string {
-	switch status {
-	case 400:
-		return "400"
-	case 401:
-		return "401"
-	case 403:
-		return "403"
-	case 404:
-		return "404"
-	case 407:
-		return "407"
-	case 429:
-		return "429"
-	case 500:
-		return "500"
-	case 503:
-		return "503"
-	}
-	return strconv.Itoa(status)
-}
-
-// FailureAttributes returns the attributes that describe f: its class,
-// codes, identifiers, the denied principal, action and scope, the
-// challenge, and what to do. Empty fields are left out. It never returns
-// PrincipalNameKey; see [PrincipalName].
-func FailureAttributes(f azauthtrace.Failure) []attribute.KeyValue {
-	return AppendFailureAttributes(make([]attribute.KeyValue, 0, 24), f)
-}
-
-// AppendFailureAttributes appends the attributes of [FailureAttributes] to
-// attrs and returns the extended slice.
-func AppendFailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure) []attribute.KeyValue {
-	attrs = append(attrs, ClassKey.String(string(f.Class)), RetryableKey.Bool(f.Retryable))
-	if f.AADSTS != 0 {
-		attrs = append(attrs, AADSTSKey.Int(f.AADSTS))
-	}
-	if f.StatusCode != 0 {
-		attrs = append(attrs, HTTPStatusCodeKey.Int(f.StatusCode))
-	}
-	var ch azauthtrace.Challenge // the challenge's attributes only with a challenge
-	if f.Challenge.Scheme != "" {
-		ch = f.Challenge
-		attrs = append(attrs, ChallengeClaimsKey.Bool(ch.ClaimsPresent))
-	}
-	return appendStrings(attrs, []keyString{
-		{ErrorCodeKey, f.ErrorCode},
-		{CorrelationIDKey, f.CorrelationID},
-		{ServiceRequestIDKey, f.RequestID},
-		{SourceKey, string(f.Source)},
-		{ServiceKey, f.Service},
-		{DescriptionKey, f.Description},
-		{MitigationKey, f.Mitigation},
-		{TroubleshootingURLKey, f.TroubleshootingURL},
-		{TimestampKey, f.Timestamp},
-		{ErrorURIKey, f.ErrorURI},
-		{ChallengeErrorKey, ch.Error},
-		{ChallengeClaimsReasonKey, ch.ClaimsReason},
-		{ChallengeAuthorizationURIKey, ch.AuthorizationURI},
-		{ChallengeResourceKey, ch.Resource},
-		{FailedCredentialKey, f.Credential},
-		{PrincipalObjectIDKey, f.PrincipalID},
-		{DeniedActionKey, f.Action},
-		{DeniedScopeKey, f.Scope},
-	})
-}
-
-// keyString is a string attribute, unless its value is empty.
-type keyString struct {
-	key   attribute.Key
-	value string
-}
-
-// appendStrings appends to attrs the attributes of kvs whose value is not
-// empty. One loop over a table, instead of a test per attribute, keeps the
-// code that records a failure small.
-func appendStrings(attrs []attribute.KeyValue, kvs []keyString) []attribute.KeyValue {
-	for _, kv := range kvs {
-		if kv.value != "" {
-			attrs = append(attrs, kv.key.String(kv.value))
-		}
-	}
-	return attrs
-}
-
-// PrincipalName returns the attribute for the principal name the service
-// named in f, which may be a user principal name. Callers record it only
-// when their user turned that on.
-func PrincipalName(f azauthtrace.Failure) (attribute.KeyValue, bool) {
-	if f.PrincipalName == "" {
-		return attribute.KeyValue{}, false
-	}
-	return PrincipalNameKey.String(f.PrincipalName), true
-}
 
 // Metric instruments and their attribute keys. Metric attributes are low
 // cardinality: no IDs, scopes or tenants.

@@ -1,8 +1,6 @@
 // Package otelx is the OpenTelemetry vocabulary of azauthtrace: the
-// attribute keys (semantic-convention names where one exists, the rest
-// under the "azauth." namespace), the conversion of a
-// [github.com/azauthtrace/azauthtrace.Failure] to attributes, the
-// instrumentation scope. Its subpackage otelenv builds tracer and meter
-// providers from the standard OTEL_* environment variables (OTLP over
-// http/protobuf or gRPC, the console, Prometheus) with autoexport.
+// attribute keys it sets (semantic-convention names where one exists, the
+// rest under the "azauth." namespace), the names of its span events and
+// metrics, and its instrumentation scope. Use them to query, filter and
+// alert on what the credential and policy packages record.
 package otelx

@@ -13,26 +13,11 @@ func sanitizedURL(u *url.URL) string {
 	if u == nil {
 		return ""
 	}
-	v, hasVersion := apiVersion(u.RawQuery)
-	return joinURL(u.Scheme, u.Host, u.EscapedPath(), v, hasVersion)
-}
-
-// joinURL returns scheme://host/path, with ?api-version=version when
-// hasVersion.
-func joinURL(scheme, host, escapedPath, version string, hasVersion bool) string {
-	var b strings.Builder
-	b.Grow(len(scheme) + 3 + len(host) + len(escapedPath) + len("?api-version=") + len(version))
-	if scheme != "" {
-		b.WriteString(scheme)
-		b.WriteString("://")
+	s := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}).String()
+	if v, ok := apiVersion(u.RawQuery); ok {
+		s += "?api-version=" + url.QueryEscape(v)
 	}
-	b.WriteString(host)
-	b.WriteString(escapedPath)
-	if hasVersion {
-		b.WriteString("?api-version=")
-		b.WriteString(url.QueryEscape(version))
-	}
-	return b.String()
+	return s
 }
 
 // apiVersion returns the first api-version value of a raw query string.
@@ -44,10 +29,8 @@ func apiVersion(rawQuery string) (string, bool) {
 		if k != "api-version" {
 			continue
 		}
-		if uv, err := url.QueryUnescape(v); err == nil {
-			return uv, true
-		}
-		return "", false
+		uv, err := url.QueryUnescape(v)
+		return uv, err == nil
 	}
 	return "", false
 }

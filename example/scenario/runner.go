@@ -10,18 +10,13 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
-	azpolicy "github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
-	"github.com/Azure/azure-sdk-for-go/sdk/tracing/azotel"
 	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/internal/fakeentra"
 	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
-	"github.com/azauthtrace/azauthtrace/policy"
 )
 
 // Options configures a [Runner].
@@ -29,16 +24,23 @@ type Options struct {
 	// TracerProvider records the scenarios' spans. Required: the Runner
 	// adds a span processor to it to read each scenario's diagnosis back.
 	TracerProvider *sdktrace.TracerProvider
-	// MeterProvider records the credential's and the policy's metrics.
-	// Nil means no metrics.
-	MeterProvider metric.MeterProvider
+	// Credential wraps the credential of each scenario's SDK clients, as
+	// an application does with credential.New. Nil leaves credentials as
+	// they are.
+	Credential func(azcore.TokenCredential) azcore.TokenCredential
+	// ClientOptions are the options of every SDK client the scenarios
+	// create, as an application sets them: the policy in
+	// PerRetryPolicies, azcore tracing in TracingProvider. The Runner sets
+	// Transport to reach the fakes (but for the live run).
+	ClientOptions azcore.ClientOptions
 }
 
 // Runner plays scenarios against local fakes. It is not safe for
 // concurrent use: scenarios set process environment variables.
 type Runner struct {
 	tp       *sdktrace.TracerProvider
-	mp       metric.MeterProvider
+	wrap     func(azcore.TokenCredential) azcore.TokenCredential
+	opts     azcore.ClientOptions
 	tracer   trace.Tracer
 	rec      *recorder
 	services *fakeservice.Server
@@ -52,7 +54,8 @@ func NewRunner(opts Options) (*Runner, error) {
 	}
 	r := &Runner{
 		tp:     opts.TracerProvider,
-		mp:     opts.MeterProvider,
+		wrap:   opts.Credential,
+		opts:   opts.ClientOptions,
 		tracer: opts.TracerProvider.Tracer(ScopeName, trace.WithInstrumentationVersion(azauthtrace.Version)),
 		rec:    newRecorder(),
 	}
@@ -174,19 +177,20 @@ func (p *play) entra(resp fakeentra.Response) *fakeentra.Entra {
 	return e
 }
 
-// wrap returns cred wrapped in the credential decorator.
+// wrap returns cred wrapped as Options.Credential says.
 func (p *play) wrap(cred azcore.TokenCredential) azcore.TokenCredential {
-	return credential.New(cred, &credential.Options{TracerProvider: p.runner.tp, MeterProvider: p.runner.mp})
+	if p.runner.wrap == nil {
+		return cred
+	}
+	return p.runner.wrap(cred)
 }
 
-// clientOptions returns the options of an SDK client that calls the fake
-// services, traced with azotel, with the policy in PerRetryPolicies.
+// clientOptions returns Options.ClientOptions with a transport that
+// reaches the fake services.
 func (p *play) clientOptions() azcore.ClientOptions {
-	return azcore.ClientOptions{
-		Transport:        p.runner.services.Client(),
-		TracingProvider:  azotel.NewTracingProvider(p.runner.tp, nil),
-		PerRetryPolicies: []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: p.runner.tp, MeterProvider: p.runner.mp})},
-	}
+	o := p.runner.opts
+	o.Transport = p.runner.services.Client()
+	return o
 }
 
 // arm returns an ARM client of the fake ARM for cred, which it wraps.

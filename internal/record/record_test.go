@@ -1,4 +1,4 @@
-package otelx_test
+package record_test
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/azauthtrace/azauthtrace"
+	"github.com/azauthtrace/azauthtrace/internal/record"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
@@ -29,7 +30,7 @@ func TestFailureAttributes(t *testing.T) {
 		Challenge:     azauthtrace.Challenge{Scheme: "Bearer", Error: "insufficient_claims", ClaimsPresent: true, ClaimsReason: "token_revoked"},
 	}
 	got := map[attribute.Key]attribute.Value{}
-	for _, kv := range otelx.FailureAttributes(f) {
+	for _, kv := range record.FailureAttributes(nil, f) {
 		if _, dup := got[kv.Key]; dup {
 			t.Errorf("%s set twice", kv.Key)
 		}
@@ -64,10 +65,10 @@ func TestFailureAttributes(t *testing.T) {
 			t.Errorf("%s set for a failure without it", k)
 		}
 	}
-	if kv, ok := otelx.PrincipalName(f); !ok || kv.Value.AsString() != "alice@contoso.com" {
+	if kv, ok := record.PrincipalName(f); !ok || kv.Value.AsString() != "alice@contoso.com" {
 		t.Errorf("PrincipalName = %v, %v", kv, ok)
 	}
-	if _, ok := otelx.PrincipalName(azauthtrace.Failure{}); ok {
+	if _, ok := record.PrincipalName(azauthtrace.Failure{}); ok {
 		t.Error("PrincipalName of a failure naming nobody")
 	}
 }
@@ -77,7 +78,7 @@ func TestFailureAttributesWithoutChallenge(t *testing.T) {
 	// by hand may hold them.
 	f := azauthtrace.Failure{Class: azauthtrace.ClassTransient, AADSTS: 90033,
 		Challenge: azauthtrace.Challenge{Error: "invalid_token", Resource: "https://vault.azure.net"}}
-	for _, kv := range otelx.FailureAttributes(f) {
+	for _, kv := range record.FailureAttributes(nil, f) {
 		switch kv.Key {
 		case otelx.ChallengeClaimsKey, otelx.ChallengeErrorKey, otelx.ChallengeResourceKey:
 			t.Errorf("%s set without a challenge", kv.Key)
@@ -89,10 +90,10 @@ func TestFailureAttributesWithoutChallenge(t *testing.T) {
 }
 
 func TestErrorTypes(t *testing.T) {
-	if got := otelx.HTTPErrorType(403); got.Value.AsString() != "403" || got.Key != "error.type" {
-		t.Errorf("HTTPErrorType(403) = %v", got)
-	}
-	if got := otelx.ErrorType(errors.New("x")); got.Value.AsString() != "*errors.errorString" {
+	if got := record.ErrorType(errors.New("x")); got.Value.AsString() != "*errors.errorString" {
 		t.Errorf("ErrorType = %v", got)
+	}
+	if got := record.HTTPErrorType(403); got.Value.AsString() != "403" || got.Key != "error.type" {
+		t.Errorf("HTTPErrorType(403) = %v", got)
 	}
 }

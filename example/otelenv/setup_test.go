@@ -15,8 +15,8 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 
+	"github.com/azauthtrace/azauthtrace/example/otelenv"
 	"github.com/azauthtrace/azauthtrace/otelx"
-	"github.com/azauthtrace/azauthtrace/otelx/otelenv"
 )
 
 // otelEnv lists the variables that steer Setup; clearOTelEnv unsets them
@@ -41,9 +41,9 @@ func clearOTelEnv(t *testing.T) {
 // emit records one span and one counter increment through p.
 func emit(t *testing.T, p *otelenv.Providers) {
 	t.Helper()
-	_, span := otelx.Tracer(p.TracerProvider).Start(t.Context(), "setup-test-span")
+	_, span := p.TracerProvider.Tracer(otelx.ScopeName).Start(t.Context(), "setup-test-span")
 	span.End()
-	c, err := otelx.Meter(p.MeterProvider).Int64Counter(otelx.FailuresMetric)
+	c, err := p.MeterProvider.Meter(otelx.ScopeName).Int64Counter(otelx.FailuresMetric)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,14 +6,10 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
-	azpolicy "github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
-	"github.com/Azure/azure-sdk-for-go/sdk/tracing/azotel"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/policy"
 )
 
 // LiveName is the name of the live run's scenario and root span
@@ -25,8 +21,8 @@ const LiveName = "live"
 const SubscriptionEnv = "AZURE_SUBSCRIPTION_ID"
 
 // RunLive lists the resource groups of the subscription named by
-// AZURE_SUBSCRIPTION_ID in real Azure, with DefaultAzureCredential (wrapped
-// in the credential decorator) and an ARM client with the policy, in a
+// AZURE_SUBSCRIPTION_ID in real Azure, with DefaultAzureCredential wrapped
+// as Options.Credential says and an ARM client with Options.ClientOptions, in a
 // trace under the root span "scenario live". It returns the diagnosis, and
 // the resource group names when the call succeeded. It has no
 // expectation: its Mismatches are always empty.
@@ -42,10 +38,7 @@ func (r *Runner) RunLive(ctx context.Context) (Result, []string) {
 		if err != nil {
 			return err
 		}
-		c, err := arm.NewClient("azauthtrace/example", "v"+azauthtrace.Version, p.wrap(cred), &arm.ClientOptions{ClientOptions: azcore.ClientOptions{
-			TracingProvider:  azotel.NewTracingProvider(r.tp, nil),
-			PerRetryPolicies: []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: r.tp, MeterProvider: r.mp})},
-		}})
+		c, err := arm.NewClient("azauthtrace/example", "v"+azauthtrace.Version, p.wrap(cred), &arm.ClientOptions{ClientOptions: r.opts})
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,380 @@
+package azauthtrace
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+const (
+	chainMarker   = "failed to acquire a token.\nAttempted credentials:"
+	dashes        = "--------------------------------------------------------------------------------"
+	troubleshoot  = "To troubleshoot, visit "
+	msalReplyCode = "reply status code was "
+)
+
+// fromText diagnoses an error from its text alone.
+func fromText(s string) (Failure, bool) {
+	if strings.TrimSpace(s) == "" {
+		return Failure{}, false
+	}
+	if i := strings.Index(s, chainMarker); i >= 0 {
+		return fromChainText(s[:i], s[i+len(chainMarker):])
+	}
+	return fromEntryText(s)
+}
+
+// parseChain splits the text of a DefaultAzureCredential or
+// ChainedTokenCredential error into the errors of the sources it tried, in
+// order, with their indentation removed. ok is false when s is not such a
+// text.
+func parseChain(s string) (entries []string, ok bool) {
+	i := strings.Index(s, chainMarker)
+	if i < 0 {
+		return nil, false
+	}
+	head, rest := s[:i], s[i+len(chainMarker):]
+	if pre := chainPrefix(head); pre != "" {
+		entries = append(entries, pre)
+	}
+	for _, part := range strings.Split(rest, "\n\t") {
+		if strings.HasPrefix(part, "\t") && len(entries) > 0 {
+			// A continuation line that Split cut at "\n\t\t".
+			entries[len(entries)-1] += "\n" + part[1:]
+			continue
+		}
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		entries = append(entries, part)
+	}
+	return entries, true
+}
+
+// chainPrefix returns the error printed before a chain's own line in older
+// azidentity versions, which put the deciding source's error first.
+func chainPrefix(head string) string {
+	head = strings.TrimRight(head, " ")
+	j := strings.LastIndexByte(head, '\n')
+	if j < 0 {
+		return ""
+	}
+	return strings.TrimSpace(head[:j])
+}
+
+func fromChainText(head, rest string) (Failure, bool) {
+	entries, _ := parseChain(head + chainMarker + rest)
+	chainName := leadingCredential(head[strings.LastIndexByte(head, '\n')+1:])
+	if chainName == "" {
+		chainName = "DefaultAzureCredential"
+	}
+	f := Failure{Chain: make([]Failure, 0, len(entries))}
+	deciding := -1
+	for _, e := range entries {
+		ef, ok := fromEntryText(e)
+		if !ok {
+			ef = Failure{Class: ClassCredentialUnavailable, Source: SourceCredential, Credential: leadingCredential(e), Description: sanitize(firstLine(credentialMessage(e)))}
+			advise(&ef)
+		}
+		if deciding < 0 && ef.Class != ClassCredentialUnavailable {
+			deciding = len(f.Chain)
+		}
+		f.Chain = append(f.Chain, ef)
+	}
+	if deciding >= 0 {
+		chain := f.Chain
+		f = chain[deciding]
+		f.Chain = chain
+		return f, true
+	}
+	f.Class = ClassCredentialUnavailable
+	f.Source = SourceCredential
+	f.Credential = chainName
+	f.Description = chainName + ": no credential in the chain provided a token"
+	f.Mitigation = "No source in the chain could authenticate here: configure one of them (see each attempt), or use the specific credential for this environment."
+	advise(&f)
+	return f, true
+}
+
+// fromEntryText diagnoses the text of one credential's error, or of an
+// azcore.ResponseError.
+func fromEntryText(s string) (Failure, bool) {
+	cred := leadingCredential(s)
+	if f, ok := fromResponseText(s); ok {
+		f.Credential = cred
+		if msg := failedMessage(s, cred); msg != "" {
+			f.Description = sanitize(msg)
+		}
+		f.TroubleshootingURL = ""
+		advise(&f)
+		return f, true
+	}
+	f, ok := fromMessageText(s, cred)
+	if ok {
+		f.Credential = cred
+		f.TroubleshootingURL = ""
+		advise(&f)
+	}
+	return f, ok
+}
+
+// fromResponseText parses the HTTP response that azidentity's
+// AuthenticationFailedError, azcore's ResponseError and older MSAL errors
+// print, and classifies it like FromResponse.
+func fromResponseText(s string) (Failure, bool) {
+	var (
+		method, rawURL, body, errorCode string
+		status                          int
+	)
+	switch i := strings.Index(s, "\nRESPONSE "); {
+	case i >= 0 || strings.HasPrefix(s, "RESPONSE "):
+		if i < 0 {
+			i = -1
+		}
+		head := s[:max(i, 0)]
+		// The request line is the last line before the first dashes.
+		if j := strings.Index(head, "\n"+dashes); j >= 0 {
+			head = head[:j]
+		}
+		line := head[strings.LastIndexByte(head, '\n')+1:]
+		if m, u, ok := strings.Cut(line, " "); ok && isMethod(m) {
+			method, rawURL = m, u
+		}
+		rest := s[i+len("\nRESPONSE "):]
+		status = leadingInt(rest)
+		nl := strings.IndexByte(rest, '\n')
+		if nl < 0 {
+			break
+		}
+		rest = rest[nl+1:]
+		if strings.HasPrefix(rest, "ERROR CODE: ") {
+			errorCode = firstLine(rest[len("ERROR CODE: "):])
+			if nl = strings.IndexByte(rest, '\n'); nl >= 0 {
+				rest = rest[nl+1:]
+			}
+		}
+		rest = strings.TrimPrefix(rest, dashes)
+		rest = strings.TrimPrefix(rest, "\n")
+		if j := strings.LastIndex(rest, "\n"+strings.Repeat("-", 20)); j >= 0 {
+			rest = rest[:j]
+		}
+		body = rest
+		if body == "Response contained no body" {
+			body = ""
+		}
+	case strings.Contains(s, msalReplyCode):
+		// FromAssertion(): http call(<url>)(POST) error: reply status code was 401:\n<body>
+		if _, after, ok := strings.Cut(s, "http call("); ok {
+			if u, after2, ok := strings.Cut(after, ")("); ok {
+				rawURL = u
+				method, _, _ = strings.Cut(after2, ")")
+			}
+		}
+		rest := s[strings.Index(s, msalReplyCode)+len(msalReplyCode):]
+		status = leadingInt(rest)
+		if j := strings.IndexByte(rest, '{'); j >= 0 {
+			body = rest[j:] // the JSON body, then text after it
+		} else if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+			body = firstLine(rest[nl+1:])
+		}
+	default:
+		return Failure{}, false
+	}
+	if status < 400 || status > 599 {
+		return Failure{}, false
+	}
+	req := &http.Request{Method: method, Header: http.Header{}}
+	if u, err := url.Parse(rawURL); err == nil && rawURL != "" {
+		req.URL = u
+	}
+	o := detectOrigin(req, http.Header{})
+	if req.URL == nil {
+		o = originFromText(s, body)
+	}
+	if o.source == SourceService && status != http.StatusUnauthorized && status != http.StatusForbidden {
+		if leadingCredential(s) == "" {
+			return Failure{}, false
+		}
+		o = origin{source: SourceIdentityProvider, service: serviceEntraID}
+	}
+	resp := &http.Response{StatusCode: status, Header: http.Header{}, Request: req}
+	f := classifyResponse(resp, o, []byte(body))
+	if f.ErrorCode == "" {
+		f.ErrorCode = errorCode
+	}
+	return f, true
+}
+
+// originFromText guesses who answered when the text names no URL.
+func originFromText(s, body string) origin {
+	switch {
+	case leadingCredential(s) == "ManagedIdentityCredential":
+		return origin{source: SourceManagedIdentity, service: serviceIMDS, mi: miIMDS}
+	case strings.Contains(body, "error_description") || strings.Contains(body, "AADSTS"):
+		return origin{source: SourceIdentityProvider, service: serviceEntraID}
+	}
+	return origin{source: SourceService}
+}
+
+// fromMessageText classifies an error message that carries no HTTP
+// response: credential-unavailable errors, AuthenticationFailedErrors
+// without a response, constructor errors, AMQP errors.
+func fromMessageText(s, cred string) (Failure, bool) {
+	msg := credentialMessage(s)
+	l := strings.ToLower(s)
+	f := Failure{Source: SourceCredential, Description: sanitize(firstLine(strings.TrimSuffix(stripTroubleshoot(msg), ".")))}
+	if code := codeFromText(s); code != 0 {
+		// An Entra ID error inside a message.
+		var bd errorBody
+		if j := strings.IndexByte(s, '{'); j >= 0 {
+			bd = parseBody([]byte(s[j:]))
+		}
+		if bd.description == "" {
+			bd.description = s
+		}
+		f = Failure{Source: SourceIdentityProvider, Service: serviceEntraID}
+		classifyToken(&f, &bd, http.Header{})
+		return f, true
+	}
+	onIMDS := cred == "ManagedIdentityCredential" || strings.Contains(l, "169.254.169.254")
+	switch {
+	case containsAny(l, unavailableSignals):
+		f.Class = ClassCredentialUnavailable
+	case containsAny(l, configurationSignals):
+		f.Class = ClassConfiguration
+	case containsAny(l, networkSignals):
+		f.Class = ClassTransient
+		if onIMDS {
+			f.Class = ClassCredentialUnavailable
+		}
+	case strings.Contains(l, "amqp:unauthorized-access") || containsAny(l, permissionSignals):
+		f.Class = ClassPermission
+		f.Source = SourceService
+		if strings.Contains(l, "amqp:unauthorized-access") {
+			f.StatusCode = http.StatusUnauthorized
+		}
+		if strings.Contains(s, "TrackingId:") {
+			f.Service = serviceServiceBus
+			f.RequestID = labelled(s, "TrackingId:")
+		}
+		if containsAny(l, keySignals) && !containsAny(l, permissionSignals) {
+			f.Class = ClassAuthentication
+		}
+	case containsAny(l, keySignals):
+		f.Class = ClassAuthentication
+		f.Source = SourceService
+	case cred != "" && strings.Contains(s, troubleshoot):
+		// An AuthenticationFailedError without a response.
+		f.Class = ClassAuthentication
+	case cred != "" && !strings.Contains(s, " authentication failed"):
+		// "<Credential>: <message>" is how azidentity words a credential
+		// that cannot attempt authentication here.
+		f.Class = ClassCredentialUnavailable
+	default:
+		return Failure{}, false
+	}
+	return f, true
+}
+
+var (
+	unavailableSignals = []string{
+		"missing environment variable", "incomplete environment variable",
+		"environment variable must be set", "executable not found", "not found on path",
+		"cli not found", "az login", "azd auth login", "azd login", "connect-azaccount",
+		"not logged in", "no client id specified", "no tenant id specified",
+		"no token file specified", "managed identity timed out", "imds token request timed out",
+		"without user interaction", "unreachable network", "unexpected response",
+		"no response from the imds", "failed to authenticate a system assigned identity",
+		"fork/exec", "az.accounts module not found", "is not installed",
+		"no managed identity endpoint", "no default identity",
+	}
+	configurationSignals = []string{
+		"doesn't support user-assigned", "does not support user-assigned",
+		"no such file or directory", "cannot find the file", "identity not found",
+		"unable to load the proper managed identity", "managedidentitynotfound",
+		"multiple user assigned identities", "invalid tenant", "tenant id",
+		"invalid client id", "invalid azure_token_credentials", "must be a",
+		"requires clientoptions", "requires a standard", "must use https",
+		"redirects are not permitted", "did not match identity_server_thumbprint",
+		"invalid secret token header", "did not confirm the requested user-assigned",
+	}
+	networkSignals = []string{
+		"context deadline exceeded", "i/o timeout", "connection reset", "connection refused",
+		"no such host", "tls handshake timeout", "timed out", "timeout", "temporarily unavailable",
+		"too many requests", "unexpected eof", "server misbehaving",
+	}
+)
+
+// leadingCredential returns the azidentity credential type an error text
+// starts with ("ClientSecretCredential: ...", "AzureCLICredential
+// authentication failed. ..."), also behind a wrapping prefix ("listing
+// groups: ClientSecretCredential: ..."), or "".
+func leadingCredential(s string) string {
+	line := firstLine(s)
+	for off := 0; ; {
+		i := strings.Index(line[off:], "Credential")
+		if i < 0 {
+			return ""
+		}
+		end := off + i + len("Credential")
+		start := end - len("Credential")
+		for start > 0 && isIdent(line[start-1]) {
+			start--
+		}
+		rest := line[end:]
+		if start < off+i && (start == 0 || line[start-1] == ' ') &&
+			(strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, ".GetToken") || strings.HasPrefix(rest, " authentication failed") || strings.HasPrefix(rest, " can't acquire")) {
+			return line[start:end]
+		}
+		off = end
+	}
+}
+
+func isIdent(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+}
+
+// credentialMessage returns s without its "<Credential>: " prefix (and
+// whatever wrapped it).
+func credentialMessage(s string) string {
+	if cred := leadingCredential(s); cred != "" {
+		s = strings.TrimPrefix(s[strings.Index(s, cred)+len(cred):], ":")
+	}
+	return strings.TrimSpace(s)
+}
+
+// failedMessage returns the message of "<Credential> authentication
+// failed. <message>\n".
+func failedMessage(s, cred string) string {
+	const failed = " authentication failed."
+	i := strings.Index(s, cred+failed)
+	if cred == "" || i < 0 {
+		return ""
+	}
+	return firstLine(s[i+len(cred)+len(failed):])
+}
+
+func stripTroubleshoot(s string) string {
+	if i := strings.Index(s, troubleshoot); i >= 0 {
+		s = strings.TrimRight(s[:i], " .")
+	}
+	return s
+}
+
+func isMethod(m string) bool {
+	switch m {
+	case "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS":
+		return true
+	}
+	return false
+}
+
+func leadingInt(s string) int {
+	n := 0
+	for n < len(s) && n < 4 && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	v, _ := strconv.Atoi(s[:n])
+	return v
+}
