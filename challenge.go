@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 )
 
 // ParseChallenge summarises the WWW-Authenticate challenges of h. With
@@ -14,18 +16,16 @@ import (
 // spaces. The claims value is never kept: only whether it was present.
 func ParseChallenge(h http.Header) Challenge {
 	values := h["Www-Authenticate"]
-	if len(values) == 0 {
-		return Challenge{}
-	}
 	var best Challenge
 	bestRank := -1
-	for _, v := range values {
+	for _, v := range values[:min(len(values), maxChallenges)] {
 		parseChallenges(v, func(c Challenge) {
 			if r := challengeRank(c); r > bestRank {
 				best, bestRank = c, r
 			}
 		})
 	}
+	best.clean(safe.Scrubber{})
 	return best
 }
 
@@ -40,7 +40,8 @@ func challengeRank(c Challenge) int {
 	return r
 }
 
-// maxChallenges bounds the work on a hostile header.
+// maxChallenges bounds the challenges, and the header values, that
+// ParseChallenge reads.
 const maxChallenges = 16
 
 // parseChallenges calls yield for each challenge in the header value v.
@@ -121,35 +122,21 @@ func knownScheme(tok string) bool {
 // quotedString reads a quoted-string starting at v[i] == '"' and returns its
 // value and the index after it.
 func quotedString(v string, i int) (string, int) {
-	i++
-	start := i
-	var b []byte
-	for i < len(v) {
+	var b strings.Builder
+	for i++; i < len(v); i++ {
 		switch v[i] {
 		case '\\':
-			if b == nil {
-				b = append(make([]byte, 0, len(v)-start), v[start:i]...)
-			}
 			if i+1 < len(v) {
-				b = append(b, v[i+1])
+				i++
+				b.WriteByte(v[i])
 			}
-			i += 2
-			continue
 		case '"':
-			if b != nil {
-				return string(b), i + 1
-			}
-			return v[start:i], i + 1
+			return b.String(), i + 1
+		default:
+			b.WriteByte(v[i])
 		}
-		if b != nil {
-			b = append(b, v[i])
-		}
-		i++
 	}
-	if b != nil {
-		return string(b), i
-	}
-	return v[start:], i
+	return b.String(), i
 }
 
 func setChallengeParam(c *Challenge, name, val string) {
@@ -161,7 +148,7 @@ func setChallengeParam(c *Challenge, name, val string) {
 	case "error":
 		c.Error = val
 	case "error_description":
-		c.Description = sanitize(val)
+		c.Description = val
 	case "claims":
 		if val != "" {
 			c.ClaimsPresent = true

@@ -11,6 +11,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 )
 
 // FromError diagnoses err: an azidentity error (an
@@ -26,6 +28,30 @@ import (
 // source, in order, and the Failure itself describes the source that
 // decided the outcome.
 func FromError(err error) (f Failure, ok bool) {
+	f, ok = fromError(err)
+	if ok {
+		f.clean(errorScrubber(err))
+	}
+	return f, ok
+}
+
+// errorScrubber knows the secrets of the request whose response err
+// carries.
+func errorScrubber(err error) safe.Scrubber {
+	var (
+		afe *azidentity.AuthenticationFailedError
+		re  *azcore.ResponseError
+	)
+	switch {
+	case errors.As(err, &re) && re != nil && re.RawResponse != nil:
+		return safe.FromRequest(re.RawResponse.Request)
+	case errors.As(err, &afe) && afe != nil && afe.RawResponse != nil:
+		return safe.FromRequest(afe.RawResponse.Request)
+	}
+	return safe.Scrubber{}
+}
+
+func fromError(err error) (f Failure, ok bool) {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return Failure{}, false
 	}
@@ -36,10 +62,10 @@ func FromError(err error) (f Failure, ok bool) {
 		re  *azcore.ResponseError
 	)
 	switch {
-	case errors.As(err, &are):
+	case errors.As(err, &are) && are != nil:
 		text = are.Error()
 		f = Failure{Class: ClassCredentialUnavailable, Source: SourceCredential, Credential: leadingCredential(text)}
-		f.Description = sanitize(firstLine(text))
+		f.Description = firstLine(text)
 		advise(&f)
 		return f, true
 	case credentialUnavailable(err) != nil:
@@ -49,7 +75,7 @@ func FromError(err error) (f Failure, ok bool) {
 			f = unavailableFailure(text, f)
 		}
 		return f, true
-	case errors.As(err, &afe):
+	case errors.As(err, &afe) && afe != nil:
 		text = afe.Error()
 		f, ok = fromText(text)
 		if rf, rok := fromRawResponse(afe.RawResponse); rok {
@@ -59,10 +85,10 @@ func FromError(err error) (f Failure, ok bool) {
 		if ok {
 			return f, true
 		}
-		f = Failure{Class: ClassAuthentication, Source: SourceCredential, Credential: leadingCredential(text), Description: sanitize(firstLine(text))}
+		f = Failure{Class: ClassAuthentication, Source: SourceCredential, Credential: leadingCredential(text), Description: firstLine(text)}
 		advise(&f)
 		return f, true
-	case errors.As(err, &re):
+	case errors.As(err, &re) && re != nil:
 		text = re.Error()
 		if rf, rok := fromRawResponse(re.RawResponse); rok {
 			return rf, true
@@ -118,7 +144,7 @@ func unavailableFailure(text string, parsed Failure) Failure {
 		Source:     SourceCredential,
 		Credential: cmp.Or(parsed.Credential, leadingCredential(text)),
 	}
-	f.Description = sanitize(firstLine(credentialMessage(text)))
+	f.Description = firstLine(credentialMessage(text))
 	advise(&f)
 	return f
 }

@@ -74,7 +74,7 @@ func fromChainText(head, rest string) (Failure, bool) {
 	for _, e := range entries {
 		ef, ok := fromEntryText(e)
 		if !ok {
-			ef = Failure{Class: ClassCredentialUnavailable, Source: SourceCredential, Credential: leadingCredential(e), Description: sanitize(firstLine(credentialMessage(e)))}
+			ef = Failure{Class: ClassCredentialUnavailable, Source: SourceCredential, Credential: leadingCredential(e), Description: firstLine(credentialMessage(e))}
 			advise(&ef)
 		}
 		if deciding < 0 && ef.Class != ClassCredentialUnavailable {
@@ -104,7 +104,7 @@ func fromEntryText(s string) (Failure, bool) {
 	if f, ok := fromResponseText(s); ok {
 		f.Credential = cred
 		if msg := failedMessage(s, cred); msg != "" {
-			f.Description = sanitize(msg)
+			f.Description = msg
 		}
 		f.TroubleshootingURL = ""
 		advise(&f)
@@ -223,7 +223,7 @@ func originFromText(s, body string) origin {
 func fromMessageText(s, cred string) (Failure, bool) {
 	msg := credentialMessage(s)
 	l := strings.ToLower(s)
-	f := Failure{Source: SourceCredential, Description: sanitize(firstLine(strings.TrimSuffix(stripTroubleshoot(msg), ".")))}
+	f := Failure{Source: SourceCredential, Description: firstLine(strings.TrimSuffix(stripTroubleshoot(msg), "."))}
 	if code := codeFromText(s); code != 0 {
 		// An Entra ID error inside a message.
 		var bd errorBody

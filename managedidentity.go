@@ -10,7 +10,7 @@ func classifyManagedIdentity(f *Failure, bd *errorBody, h http.Header, k miKind)
 	f.AADSTS = mostSpecificCode(bd.codes)
 	f.ErrorCode = cmp.Or(bd.oauthError, bd.code)
 	f.CorrelationID = cmp.Or(bd.correlation, h.Get("X-Correlation-Id"))
-	f.Description = sanitize(firstLine(cmp.Or(bd.description, bd.message, bd.text)))
+	f.Description = firstLine(cmp.Or(bd.description, bd.message, bd.text))
 	s := f.StatusCode
 	switch {
 	case s == http.StatusTooManyRequests || s == http.StatusGone || s >= 500:

@@ -3,6 +3,8 @@ package azauthtrace
 import (
 	"io"
 	"net/http"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 )
 
 // MaxBodyRead is the most FromResponse reads of a response body: 64 KiB.
@@ -37,7 +39,9 @@ func FromResponse(resp *http.Response) (f Failure, ok bool) {
 	if !Recognizes(resp) {
 		return Failure{}, false
 	}
-	return classifyResponse(resp, detectOrigin(resp.Request, resp.Header), peekBody(resp)), true
+	f = classifyResponse(resp, detectOrigin(resp.Request, resp.Header), peekBody(resp))
+	f.clean(safe.FromRequest(resp.Request))
+	return f, true
 }
 
 // peekBody returns up to MaxBodyRead bytes of resp.Body and leaves the body

@@ -18,7 +18,7 @@ func classifyService(f *Failure, bd *errorBody, h http.Header, req *http.Request
 	f.RequestID = cmp.Or(h.Get("X-Ms-Request-Id"), h.Get("Request-Id"), h.Get("Apim-Request-Id"), h.Get("X-Ms-Activity-Id"), bd.innerReqID,
 		labelled(msg, "RequestId:"), labelled(msg, "ActivityId:"), labelled(msg, "TrackingId:"))
 	// Storage's AuthenticationErrorDetail says more than its message.
-	f.Description = cmp.Or(sanitize(firstLine(cmp.Or(bd.authDetail, msg))), f.Challenge.Description)
+	f.Description = cmp.Or(firstLine(cmp.Or(bd.authDetail, msg)), f.Challenge.Description)
 	deniedPrincipal(f, msg)
 	f.Class = serviceClass(f, bd, h, req, msg)
 }

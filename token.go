@@ -18,7 +18,7 @@ func classifyToken(f *Failure, bd *errorBody, h http.Header) {
 	f.RequestID = cmp.Or(bd.traceID, labelled(desc, "Trace ID:"), h.Get("X-Ms-Request-Id"))
 	f.Timestamp = cmp.Or(bd.timestamp, timestampIn(desc))
 	f.ErrorURI = bd.errorURI
-	f.Description = sanitize(aadstsMessage(desc))
+	f.Description = aadstsMessage(desc)
 	if info, ok := aadsts[f.AADSTS]; ok {
 		f.Class = info.class
 		return

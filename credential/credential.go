@@ -1,8 +1,8 @@
 package credential
 
 import (
+	"cmp"
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"reflect"
@@ -21,6 +21,7 @@ import (
 
 	"github.com/azauthtrace/azauthtrace"
 	"github.com/azauthtrace/azauthtrace/internal/record"
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
@@ -50,6 +51,8 @@ type Credential struct {
 	// spanAttrs are set on every recording span: the credential type and
 	// Options.Attributes.
 	spanAttrs []attribute.KeyValue
+	// redact knows Options.Redact.
+	redact safe.Scrubber
 
 	requests metric.Int64Counter
 	duration metric.Float64Histogram
@@ -78,10 +81,7 @@ var _ azcore.TokenCredential = (*Credential)(nil)
 // chain also records one span event per source it tried.
 func New(inner azcore.TokenCredential, opts *Options) *Credential {
 	o := opts.copied()
-	credType := o.CredentialType
-	if credType == "" {
-		credType = typeName(inner)
-	}
+	credType := cmp.Or(safe.Clean(safe.Code, o.CredentialType).String(), typeName(inner))
 	c := &Credential{
 		inner:     inner,
 		credType:  credType,
@@ -89,6 +89,7 @@ func New(inner azcore.TokenCredential, opts *Options) *Credential {
 		tracer:    record.Tracer(o.TracerProvider),
 		startOpts: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)},
 		spanAttrs: append([]attribute.KeyValue{otelx.CredentialTypeKey.String(credType)}, o.Attributes...),
+		redact:    safe.Scrubber{}.With(o.Redact...),
 	}
 
 	meter := record.Meter(o.MeterProvider)
@@ -214,16 +215,12 @@ func (c *Credential) end(ctx context.Context, span trace.Span, timed bool, d tim
 	if !recording {
 		return
 	}
-	n := len(c.spanAttrs) + 6
-	if err != nil {
-		n += 26
-	}
-	attrs := make([]attribute.KeyValue, 0, n)
-	attrs = append(attrs, c.spanAttrs...)
-	attrs = append(attrs, otelx.TokenScopesKey.String(strings.Join(opts.Scopes, " ")))
-	if opts.TenantID != "" {
-		attrs = append(attrs, otelx.TokenTenantIDKey.String(opts.TenantID))
-	}
+	sc := c.scrubber(opts.Claims)
+	attrs := append([]attribute.KeyValue{}, c.spanAttrs...)
+	attrs = record.Strings(attrs, sc, []record.KeyString{
+		{Key: otelx.TokenScopesKey, Value: strings.Join(opts.Scopes, " ")},
+		{Key: otelx.TokenTenantIDKey, Value: opts.TenantID},
+	})
 	attrs = append(attrs,
 		otelx.TokenCAEKey.Bool(opts.EnableCAE),
 		otelx.TokenClaimsKey.Bool(opts.Claims != ""))
@@ -240,8 +237,7 @@ func (c *Credential) end(ctx context.Context, span trace.Span, timed bool, d tim
 
 	attrs = append(attrs, record.ErrorType(err))
 	if ok {
-		scrubClaims(&f, opts.Claims)
-		attrs = record.FailureAttributes(attrs, f)
+		attrs = record.FailureAttributes(attrs, f, sc)
 	}
 	if f.StatusCode == 0 {
 		if status := responseStatus(err); status != 0 {
@@ -250,68 +246,36 @@ func (c *Credential) end(ctx context.Context, span trace.Span, timed bool, d tim
 	}
 	span.SetAttributes(attrs...)
 	for i := range f.Chain {
-		span.AddEvent(otelx.ChainAttemptEvent, trace.WithAttributes(chainAttributes(&f.Chain[i])...))
+		span.AddEvent(otelx.ChainAttemptEvent, trace.WithAttributes(chainAttributes(&f.Chain[i], sc)...))
 	}
-	span.SetStatus(codes.Error, statusDescription(&f))
+	span.SetStatus(codes.Error, statusDescription(&f, sc))
 }
 
-// redacted replaces the claims in a failure's texts.
-const redacted = "[REDACTED]"
-
-// scrubClaims removes the request's claims from f's texts, raw or base64
-// encoded as some credentials echo them in their errors (AzureCLICredential
-// suggests "az login --claims-challenge <base64 claims>").
-func scrubClaims(f *azauthtrace.Failure, claims string) {
-	if len(claims) < 2 {
-		return
-	}
-	raw := []byte(claims)
-	// The unpadded encodings are prefixes of the padded ones.
-	needles := [...]string{claims, base64.RawStdEncoding.EncodeToString(raw), base64.RawURLEncoding.EncodeToString(raw)}
-	scrub := func(s *string) {
-		for _, n := range needles {
-			if strings.Contains(*s, n) {
-				*s = strings.ReplaceAll(*s, n, redacted)
-			}
-		}
-	}
-	scrub(&f.Description)
-	scrub(&f.Mitigation)
-	for i := range f.Chain {
-		scrub(&f.Chain[i].Description)
-		scrub(&f.Chain[i].Mitigation)
-	}
-}
+// scrubber knows the secrets of one token request: the claims it passed,
+// raw and base64 encoded as some credentials echo them in their errors
+// (AzureCLICredential suggests "az login --claims-challenge <base64
+// claims>"), and Options.Redact.
+func (c *Credential) scrubber(claims string) safe.Scrubber { return c.redact.WithClaims(claims) }
 
 // chainAttributes returns the attributes of the event of one source a
 // chain tried.
-func chainAttributes(a *azauthtrace.Failure) []attribute.KeyValue {
-	attrs := make([]attribute.KeyValue, 0, 5)
-	attrs = append(attrs,
-		otelx.CredentialTypeKey.String(a.Credential),
+func chainAttributes(a *azauthtrace.Failure, sc safe.Scrubber) []attribute.KeyValue {
+	attrs := []attribute.KeyValue{
+		record.String(sc, otelx.CredentialTypeKey, a.Credential),
 		otelx.ClassKey.String(string(a.Class)),
-		otelx.DescriptionKey.String(a.Description))
+		record.String(sc, otelx.DescriptionKey, a.Description),
+	}
 	if a.AADSTS != 0 {
 		attrs = append(attrs, otelx.AADSTSKey.Int(a.AADSTS))
 	}
-	if a.ErrorCode != "" {
-		attrs = append(attrs, otelx.ErrorCodeKey.String(a.ErrorCode))
-	}
-	return attrs
+	return record.Strings(attrs, sc, []record.KeyString{{Key: otelx.ErrorCodeKey, Value: a.ErrorCode}})
 }
 
-// statusDescription returns the span status description of a failure: the
-// classifier's sanitized description, never the error's text, which holds
-// whole response bodies.
-func statusDescription(f *azauthtrace.Failure) string {
-	switch {
-	case f.Description != "":
-		return f.Description
-	case f.Class != "":
-		return string(f.Class)
-	default:
-		return "token request failed"
-	}
+// statusDescription returns the span status description of a failure:
+// the classifier's description, never the error's text, which holds whole
+// response bodies.
+func statusDescription(f *azauthtrace.Failure, sc safe.Scrubber) string {
+	return cmp.Or(sc.Clean(safe.Text, f.Description).String(), string(f.Class), "token request failed")
 }
 
 // responseStatus returns the status of the response an

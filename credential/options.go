@@ -31,6 +31,15 @@ type Options struct {
 	// apart two credentials of the same type. They are not added to
 	// metrics. The default, nil, adds none.
 	Attributes []attribute.KeyValue
+
+	// Redact lists secrets the wrapped credential holds, such as its
+	// client secret or password, to redact wherever they would appear in
+	// what the decorator records, should an identity provider or a proxy
+	// echo them. The decorator cannot see the secrets inside a credential;
+	// it redacts the claims of each request and the shapes of secrets
+	// without being told (see the README's redaction rules). Values
+	// shorter than 8 bytes are ignored. The default, nil, adds none.
+	Redact []string
 }
 
 // copied returns a copy of o that shares no memory with it; the zero
@@ -41,5 +50,6 @@ func (o *Options) copied() Options {
 	}
 	cp := *o
 	cp.Attributes = slices.Clone(o.Attributes)
+	cp.Redact = slices.Clone(o.Redact)
 	return cp
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 
 	"github.com/azauthtrace/azauthtrace"
 	"github.com/azauthtrace/azauthtrace/internal/record"
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
@@ -103,15 +105,16 @@ func (p *Policy) record(req *azpolicy.Request, resp *http.Response, start time.T
 		}
 	}()
 	ctx := req.Raw().Context()
+	sc := safe.FromRequest(req.Raw())
 	enclosing := trace.SpanFromContext(ctx)
 	downstream, hasDownstream := downstreamSpan(ctx, resp)
 	if hasDownstream && enclosing.IsRecording() {
 		// The SDK (azcore's HTTP tracing, or an instrumented transport)
 		// already recorded a span for this try, and it has ended. Add the
 		// diagnosis to the span that encloses it: the SDK operation's.
-		f, failed := p.classify(ctx, req, resp)
+		f, failed := p.classify(ctx, req, resp, sc)
 		if failed || afterChallenge {
-			p.annotate(enclosing, req, resp, f, failed, afterChallenge)
+			p.annotate(enclosing, req.Raw(), resp, f, failed, afterChallenge, sc)
 		}
 		return
 	}
@@ -127,14 +130,14 @@ func (p *Policy) record(req *azpolicy.Request, resp *http.Response, start time.T
 	if !span.IsRecording() && !p.failures.Enabled(ctx) {
 		return // nothing would record the diagnosis: don't make it
 	}
-	f, failed := p.classify(ctx, req, resp)
+	f, failed := p.classify(ctx, req, resp, sc)
 	if !span.IsRecording() {
 		return
 	}
-	span.SetAttributes(requestAttributes(req.Raw(), resp, afterChallenge)...)
+	span.SetAttributes(requestAttributes(req.Raw(), resp, afterChallenge, sc)...)
 	span.SetAttributes(otelx.HTTPStatusCodeKey.Int(resp.StatusCode))
 	if failed {
-		span.SetAttributes(p.failureAttributes(req.Raw(), f)...)
+		span.SetAttributes(p.failureAttributes(req.Raw(), f, sc)...)
 		span.SetStatus(codes.Error, statusDescription(resp.StatusCode, f))
 	}
 }
@@ -142,7 +145,7 @@ func (p *Policy) record(req *azpolicy.Request, resp *http.Response, start time.T
 // classify diagnoses resp, counts the failure, and marks the operation
 // when the response carries a claims challenge, so that the next try is
 // recorded too.
-func (p *Policy) classify(ctx context.Context, req *azpolicy.Request, resp *http.Response) (azauthtrace.Failure, bool) {
+func (p *Policy) classify(ctx context.Context, req *azpolicy.Request, resp *http.Response, sc safe.Scrubber) (azauthtrace.Failure, bool) {
 	f, failed := azauthtrace.FromResponse(resp)
 	if !failed {
 		return f, false
@@ -155,7 +158,7 @@ func (p *Policy) classify(ctx context.Context, req *azpolicy.Request, resp *http
 		p.failures.Add(ctx, 1, metric.WithAttributes(
 			otelx.ClassKey.String(string(f.Class)),
 			otelx.HTTPStatusCodeKey.Int(resp.StatusCode),
-			otelx.ServerAddressKey.String(req.Raw().URL.Hostname()),
+			record.String(sc, otelx.ServerAddressKey, req.Raw().URL.Hostname()),
 		))
 	}
 	return f, true
@@ -168,26 +171,26 @@ func (p *Policy) classify(ctx context.Context, req *azpolicy.Request, resp *http
 // request's method, URL and server address too, which stay off the span:
 // the HTTP span has them, and the method would make exporters rename the
 // operation after it.
-func (p *Policy) annotate(span trace.Span, req *azpolicy.Request, resp *http.Response, f azauthtrace.Failure, failed, afterChallenge bool) {
-	event := requestAttributes(req.Raw(), resp, afterChallenge)
+func (p *Policy) annotate(span trace.Span, raw *http.Request, resp *http.Response, f azauthtrace.Failure, failed, afterChallenge bool, sc safe.Scrubber) {
+	event := requestAttributes(raw, resp, afterChallenge, sc)
 	event = append(event, otelx.HTTPStatusCodeKey.Int(resp.StatusCode))
 	if !failed {
 		span.AddEvent(otelx.ChallengeRetryEvent, trace.WithAttributes(event...))
 		return
 	}
-	outcome := append([]attribute.KeyValue{otelx.HTTPStatusCodeKey.Int(resp.StatusCode)}, p.failureAttributes(req.Raw(), f)...)
+	outcome := append([]attribute.KeyValue{otelx.HTTPStatusCodeKey.Int(resp.StatusCode)}, p.failureAttributes(raw, f, sc)...)
 	span.SetAttributes(outcome...)
 	span.AddEvent(otelx.FailureEvent, trace.WithAttributes(append(event, outcome[1:]...)...))
 }
 
 // requestAttributes returns the attributes of the HTTP request that
 // describe one try; afterChallenge marks the try after a claims challenge.
-func requestAttributes(raw *http.Request, resp *http.Response, afterChallenge bool) []attribute.KeyValue {
-	attrs := []attribute.KeyValue{
-		otelx.HTTPMethodKey.String(raw.Method),
-		otelx.ServerAddressKey.String(raw.URL.Hostname()),
-		otelx.URLFullKey.String(sanitizedURL(raw.URL)),
-	}
+func requestAttributes(raw *http.Request, resp *http.Response, afterChallenge bool, sc safe.Scrubber) []attribute.KeyValue {
+	attrs := record.Strings(nil, sc, []record.KeyString{
+		{Key: otelx.HTTPMethodKey, Value: raw.Method},
+		{Key: otelx.ServerAddressKey, Value: raw.URL.Hostname()},
+		{Key: otelx.URLFullKey, Value: (&url.URL{Scheme: raw.URL.Scheme, Host: raw.URL.Host, Path: raw.URL.Path, RawPath: raw.URL.RawPath, RawQuery: raw.URL.RawQuery}).String()},
+	})
 	if resp.StatusCode >= http.StatusBadRequest {
 		attrs = append(attrs, record.HTTPErrorType(resp.StatusCode))
 	}
@@ -199,11 +202,11 @@ func requestAttributes(raw *http.Request, resp *http.Response, afterChallenge bo
 
 // failureAttributes returns the attributes of f and of the principal the
 // request's access token names, without the status code.
-func (p *Policy) failureAttributes(raw *http.Request, f azauthtrace.Failure) []attribute.KeyValue {
+func (p *Policy) failureAttributes(raw *http.Request, f azauthtrace.Failure, sc safe.Scrubber) []attribute.KeyValue {
 	f.StatusCode = 0 // the caller sets it
-	attrs := record.FailureAttributes(nil, f)
+	attrs := record.FailureAttributes(nil, f, sc)
 	if p.withNames {
-		if kv, ok := record.PrincipalName(f); ok {
+		if kv, ok := record.PrincipalName(f, sc); ok {
 			attrs = append(attrs, kv)
 		}
 	}
@@ -217,22 +220,14 @@ func (p *Policy) failureAttributes(raw *http.Request, f azauthtrace.Failure) []a
 	if f.PrincipalName != "" {
 		pr.Name = ""
 	}
-	for _, kv := range []struct {
-		key   attribute.Key
-		value string
-	}{
-		{otelx.PrincipalTenantIDKey, pr.TenantID},
-		{otelx.PrincipalObjectIDKey, pr.ObjectID},
-		{otelx.PrincipalAppIDKey, pr.AppID},
-		{otelx.PrincipalTypeKey, pr.Type},
-		{otelx.PrincipalManagedIdentityKey, pr.ManagedIdentityID},
-		{otelx.PrincipalNameKey, pr.Name},
-	} {
-		if kv.value != "" {
-			attrs = append(attrs, kv.key.String(kv.value))
-		}
-	}
-	return attrs
+	return record.Strings(attrs, sc, []record.KeyString{
+		{Key: otelx.PrincipalTenantIDKey, Value: pr.TenantID},
+		{Key: otelx.PrincipalObjectIDKey, Value: pr.ObjectID},
+		{Key: otelx.PrincipalAppIDKey, Value: pr.AppID},
+		{Key: otelx.PrincipalTypeKey, Value: pr.Type},
+		{Key: otelx.PrincipalManagedIdentityKey, Value: pr.ManagedIdentityID},
+		{Key: otelx.PrincipalNameKey, Value: pr.Name},
+	})
 }
 
 // downstreamSpan returns the span that policies or a transport after this
@@ -252,10 +247,11 @@ func downstreamSpan(ctx context.Context, resp *http.Response) (trace.SpanContext
 // spanName names the policy's own span: the method and the host, such as
 // "GET management.azure.com".
 func spanName(raw *http.Request) string {
-	if host := raw.URL.Hostname(); host != "" {
-		return raw.Method + " " + host
+	method := safe.Clean(safe.Method, raw.Method).String()
+	if host := safe.Clean(safe.Host, raw.URL.Hostname()).String(); host != "" {
+		return method + " " + host
 	}
-	return raw.Method
+	return method
 }
 
 // statusDescription is the short span status description of a failure,

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -26,6 +27,10 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
+	"github.com/azauthtrace/azauthtrace/internal/record"
+	"github.com/azauthtrace/azauthtrace/internal/safe"
+	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
 // Telemetry is an SDK tracer provider recording every ended span and a
@@ -48,7 +53,59 @@ func New(tb testing.TB, opts ...sdktrace.TracerProviderOption) *Telemetry {
 		_ = tel.TracerProvider.Shutdown(context.Background())
 		_ = tel.MeterProvider.Shutdown(context.Background())
 	})
+	// Cleanups run last first: the attributes are checked before the
+	// providers shut down.
+	tb.Cleanup(func() { tel.CheckAttributes(tb) })
 	return tel
+}
+
+// CheckAttributes fails the test for every attribute the library set that
+// record.Check finds wrong, on spans, span events and metric points, and
+// for every status description of the library's spans that safe.Clean
+// would change. Every test that records with [New] runs it when it ends.
+func (tel *Telemetry) CheckAttributes(tb testing.TB) {
+	tb.Helper()
+	check := func(where string, kvs []attribute.KeyValue) {
+		for _, kv := range kvs {
+			if err := record.Check(kv); err != nil {
+				tb.Errorf("%s: %v", where, err)
+			}
+		}
+	}
+	for _, s := range tel.Recorder.Ended() {
+		where := "span " + s.Name()
+		check(where, s.Attributes())
+		for _, e := range s.Events() {
+			check(where+" event "+e.Name, e.Attributes)
+		}
+		if s.InstrumentationScope().Name != otelx.ScopeName {
+			continue
+		}
+		if d := s.Status().Description; safe.Clean(safe.Text, d).String() != d {
+			tb.Errorf("%s: status description %q was not made fit for telemetry", where, d)
+		}
+		if !utf8.ValidString(s.Name()) {
+			tb.Errorf("span name %q is not valid UTF-8", s.Name())
+		}
+	}
+	var rm metricdata.ResourceMetrics
+	if err := tel.Reader.Collect(context.Background(), &rm); err != nil {
+		return // the provider was shut down by the test itself
+	}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			switch d := m.Data.(type) {
+			case metricdata.Sum[int64]:
+				for _, dp := range d.DataPoints {
+					check("metric "+m.Name, dp.Attributes.ToSlice())
+				}
+			case metricdata.Histogram[float64]:
+				for _, dp := range d.DataPoints {
+					check("metric "+m.Name, dp.Attributes.ToSlice())
+				}
+			}
+		}
+	}
 }
 
 // Metrics collects the metrics recorded so far.

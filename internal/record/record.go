@@ -4,7 +4,10 @@
 package record
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -13,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/azauthtrace/azauthtrace"
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
@@ -48,12 +52,92 @@ func HTTPErrorType(status int) attribute.KeyValue {
 	return otelx.ErrorTypeKey.String(strconv.Itoa(status))
 }
 
+// String returns the attribute key with the value s, taken from a
+// response, an error text or a request, made fit for telemetry by sc as a
+// value of key's kind: the one way to make such an attribute.
+func String(sc safe.Scrubber, key attribute.Key, s string) attribute.KeyValue {
+	k, ok := kinds[key]
+	if !ok {
+		k = safe.Text
+	}
+	return key.String(sc.Clean(k, s).String())
+}
+
+// kinds are the kinds of the string attributes whose values are taken from
+// a response, an error text or a request.
+var kinds = map[attribute.Key]safe.Kind{
+	otelx.ErrorCodeKey:                 safe.Code,
+	otelx.CorrelationIDKey:             safe.ID,
+	otelx.ServiceRequestIDKey:          safe.ID,
+	otelx.DescriptionKey:               safe.Text,
+	otelx.TimestampKey:                 safe.Timestamp,
+	otelx.ErrorURIKey:                  safe.URI,
+	otelx.TroubleshootingURLKey:        safe.URI,
+	otelx.ChallengeErrorKey:            safe.Code,
+	otelx.ChallengeAuthorizationURIKey: safe.URI,
+	otelx.ChallengeResourceKey:         safe.URI,
+	otelx.FailedCredentialKey:          safe.Code,
+	otelx.PrincipalObjectIDKey:         safe.ID,
+	otelx.PrincipalTenantIDKey:         safe.ID,
+	otelx.PrincipalAppIDKey:            safe.ID,
+	otelx.PrincipalTypeKey:             safe.Code,
+	otelx.PrincipalManagedIdentityKey:  safe.Path,
+	otelx.PrincipalNameKey:             safe.Name,
+	otelx.DeniedActionKey:              safe.Path,
+	otelx.DeniedScopeKey:               safe.Path,
+	otelx.HTTPMethodKey:                safe.Method,
+	otelx.ServerAddressKey:             safe.Host,
+	otelx.URLFullKey:                   safe.URI,
+	otelx.CredentialTypeKey:            safe.Code,
+	otelx.TokenScopesKey:               safe.Path,
+	otelx.TokenTenantIDKey:             safe.ID,
+}
+
+// invented are the string attributes whose values the library writes
+// itself, from its own tables or from Go type names.
+var invented = map[attribute.Key]bool{
+	otelx.ClassKey:                 true,
+	otelx.SourceKey:                true,
+	otelx.ServiceKey:               true,
+	otelx.MitigationKey:            true,
+	otelx.ChallengeClaimsReasonKey: true,
+	otelx.ErrorTypeKey:             true,
+	otelx.TokenExpiresOnKey:        true,
+	otelx.TokenRefreshOnKey:        true,
+	otelx.OutcomeKey:               true,
+}
+
+// Check reports what is wrong with an attribute the library set: a string
+// value taken from a response that Clean would change (it did not go
+// through String), a value that is not valid UTF-8, or a key in the
+// library's namespace that is neither taken from a response nor written by
+// the library. Attributes of other keys (a user's, the SDK's) are not the
+// library's and pass.
+func Check(kv attribute.KeyValue) error {
+	k, fromResponse := kinds[kv.Key]
+	switch {
+	case kv.Value.Type() != attribute.STRING:
+		return nil
+	case !utf8.ValidString(kv.Value.AsString()):
+		return fmt.Errorf("%s is not valid UTF-8: %q", kv.Key, kv.Value.AsString())
+	case fromResponse:
+		if v := kv.Value.AsString(); safe.Clean(k, v).String() != v {
+			return fmt.Errorf("%s = %q was not made fit for telemetry: Clean gives %q", kv.Key, v, safe.Clean(k, v).String())
+		}
+	case invented[kv.Key]:
+	case strings.HasPrefix(string(kv.Key), otelx.Namespace):
+		return fmt.Errorf("%s is not a registered key of the library", kv.Key)
+	}
+	return nil
+}
+
 // FailureAttributes appends the attributes that describe f to attrs: its
 // class, codes, identifiers, the denied principal, action and scope, the
-// challenge, and what to do. Empty fields are left out, and so is the
-// principal's name, which callers add only when their user asked for names
-// (see PrincipalName).
-func FailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure) []attribute.KeyValue {
+// challenge, and what to do, every string from f made fit for telemetry
+// by sc. Empty values are left out, and so is the principal's name,
+// which callers add only when their user asked for names (see
+// PrincipalName).
+func FailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure, sc safe.Scrubber) []attribute.KeyValue {
 	attrs = append(attrs, otelx.ClassKey.String(string(f.Class)), otelx.RetryableKey.Bool(f.Retryable))
 	if f.AADSTS != 0 {
 		attrs = append(attrs, otelx.AADSTSKey.Int(f.AADSTS))
@@ -70,27 +154,46 @@ func FailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure) []attr
 		key   attribute.Key
 		value string
 	}{
+		{otelx.SourceKey, string(f.Source)},
+		{otelx.ServiceKey, f.Service},
+		{otelx.MitigationKey, f.Mitigation},
+		{otelx.ChallengeClaimsReasonKey, ch.ClaimsReason},
+	} {
+		if kv.value != "" {
+			attrs = append(attrs, kv.key.String(kv.value))
+		}
+	}
+	return Strings(attrs, sc, []KeyString{
 		{otelx.ErrorCodeKey, f.ErrorCode},
 		{otelx.CorrelationIDKey, f.CorrelationID},
 		{otelx.ServiceRequestIDKey, f.RequestID},
-		{otelx.SourceKey, string(f.Source)},
-		{otelx.ServiceKey, f.Service},
 		{otelx.DescriptionKey, f.Description},
-		{otelx.MitigationKey, f.Mitigation},
 		{otelx.TroubleshootingURLKey, f.TroubleshootingURL},
 		{otelx.TimestampKey, f.Timestamp},
 		{otelx.ErrorURIKey, f.ErrorURI},
 		{otelx.ChallengeErrorKey, ch.Error},
-		{otelx.ChallengeClaimsReasonKey, ch.ClaimsReason},
 		{otelx.ChallengeAuthorizationURIKey, ch.AuthorizationURI},
 		{otelx.ChallengeResourceKey, ch.Resource},
 		{otelx.FailedCredentialKey, f.Credential},
 		{otelx.PrincipalObjectIDKey, f.PrincipalID},
 		{otelx.DeniedActionKey, f.Action},
 		{otelx.DeniedScopeKey, f.Scope},
-	} {
-		if kv.value != "" {
-			attrs = append(attrs, kv.key.String(kv.value))
+	})
+}
+
+// KeyString is a string attribute taken from a response, an error text or
+// a request, before String makes it fit for telemetry.
+type KeyString struct {
+	Key   attribute.Key
+	Value string
+}
+
+// Strings appends to attrs the attributes of kvs made by String, leaving
+// out those whose value is empty after cleaning.
+func Strings(attrs []attribute.KeyValue, sc safe.Scrubber, kvs []KeyString) []attribute.KeyValue {
+	for _, kv := range kvs {
+		if a := String(sc, kv.Key, kv.Value); a.Value.AsString() != "" {
+			attrs = append(attrs, a)
 		}
 	}
 	return attrs
@@ -99,9 +202,7 @@ func FailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure) []attr
 // PrincipalName returns the attribute of the principal name the service
 // named in f, which may be a user principal name: personal data, recorded
 // only when the user turned names on.
-func PrincipalName(f azauthtrace.Failure) (attribute.KeyValue, bool) {
-	if f.PrincipalName == "" {
-		return attribute.KeyValue{}, false
-	}
-	return otelx.PrincipalNameKey.String(f.PrincipalName), true
+func PrincipalName(f azauthtrace.Failure, sc safe.Scrubber) (attribute.KeyValue, bool) {
+	a := String(sc, otelx.PrincipalNameKey, f.PrincipalName)
+	return a, a.Value.AsString() != ""
 }

@@ -1,0 +1,41 @@
+package azauthtrace
+
+import (
+	"github.com/azauthtrace/azauthtrace/internal/safe"
+)
+
+// MaxDescription is the longest Failure.Description, in bytes.
+const MaxDescription = 300
+
+// clean makes every field of f taken from a response or an error text fit
+// for telemetry, through the one function that does it (package safe),
+// with sc knowing what the request carried. The fields the classifier
+// writes itself (class, source, service, mitigation) are left as they are.
+func (f *Failure) clean(sc safe.Scrubber) {
+	text := func(k safe.Kind, s *string) { *s = sc.Clean(k, *s).String() }
+	text(safe.Code, &f.ErrorCode)
+	text(safe.ID, &f.CorrelationID)
+	text(safe.ID, &f.RequestID)
+	text(safe.Code, &f.Credential)
+	text(safe.Text, &f.Description)
+	text(safe.Timestamp, &f.Timestamp)
+	text(safe.URI, &f.ErrorURI)
+	text(safe.URI, &f.TroubleshootingURL)
+	f.Challenge.clean(sc)
+	text(safe.ID, &f.PrincipalID)
+	text(safe.Name, &f.PrincipalName)
+	text(safe.Path, &f.Action)
+	text(safe.Path, &f.Scope)
+	for i := range f.Chain {
+		f.Chain[i].clean(sc)
+	}
+}
+
+// clean makes every field of c fit for telemetry; see Failure.clean.
+func (c *Challenge) clean(sc safe.Scrubber) {
+	c.Scheme = sc.Clean(safe.Code, c.Scheme).String()
+	c.Error = sc.Clean(safe.Code, c.Error).String()
+	c.Description = sc.Clean(safe.Text, c.Description).String()
+	c.AuthorizationURI = sc.Clean(safe.URI, c.AuthorizationURI).String()
+	c.Resource = sc.Clean(safe.URI, c.Resource).String()
+}

@@ -1,0 +1,565 @@
+package safe
+
+import (
+	"net/url"
+	"strings"
+)
+
+// secretKeys are the names of parameters whose values are secrets, in
+// query strings, connection strings, form bodies and JSON ("name=value",
+// "name:value"), lower case.
+var secretKeys = []string{
+	"sig", "signature", "accountkey", "sharedaccesskey", "sharedaccesssignature",
+	"password", "passwd", "pwd", "secret", "client_secret", "clientsecret",
+	"client_assertion", "assertion", "access_token", "refresh_token", "id_token",
+	"token", "apikey", "api_key", "api-key", "x-api-key", "subscription-key",
+	"ocp-apim-subscription-key", "key", "claims",
+}
+
+// schemes are the HTTP authentication schemes whose credential follows
+// them as the next word, lower case.
+var schemes = []string{
+	"bearer", "basic", "sharedkey", "sharedkeylite", "sharedaccesssignature",
+	"pop", "digest", "negotiate", "ntlm", "hmac-sha256",
+}
+
+// redact applies the word rules to s, a normalized line: words that hold
+// a value sc knows or the shape of a secret are replaced by Redacted, or
+// the secret part of them is; emails says whether e-mail addresses and
+// user principal names are redacted too.
+func (sc Scrubber) redact(s string, emails bool) string {
+	if s == "" {
+		return s
+	}
+	words := strings.Split(s, " ")
+	out := make([]string, len(words))
+	for i, w := range words {
+		prev := ""
+		if i > 0 {
+			prev = words[i-1]
+		}
+		out[i] = sc.redactWord(prev, w, emails)
+	}
+	return strings.Join(out, " ")
+}
+
+// redactWord returns w with what the rules find redacted; prev is the
+// word before it.
+func (sc Scrubber) redactWord(prev, w string, emails bool) string {
+	decoded := percentDecode(percentDecode(w))
+	norm := strings.ToLower(stripQuotes(decoded))
+	for _, n := range sc.needles {
+		if strings.Contains(norm, n) {
+			return Redacted
+		}
+	}
+	switch {
+	case isScheme(prev) && len(stripQuotes(w)) >= minNeedle:
+		return Redacted // the credential after "Bearer", "Basic", "SharedKey", ...
+	case hasJWT(norm), hasClientSecret(decoded), hasRefreshToken(decoded), hasRandomRun(decoded), quotedOpaque(w):
+		return Redacted
+	}
+	if strings.Contains(w, "://") {
+		w = cleanURLs(w)
+		norm = strings.ToLower(stripQuotes(percentDecode(percentDecode(w))))
+	}
+	if strings.ContainsAny(w, "=:") || strings.ContainsAny(norm, "=:") {
+		var found bool
+		w, found = redactParams(w)
+		if !found && hasSecretParam(norm) {
+			return Redacted // a secret parameter that only its decoding shows
+		}
+	}
+	if emails && strings.IndexByte(w, '@') >= 0 {
+		w = redactEmails(w)
+	}
+	return w
+}
+
+// isScheme reports whether w is an authentication scheme, such as
+// "Bearer" or "Authorization: Bearer".
+func isScheme(w string) bool {
+	w = strings.ToLower(strings.Trim(w, "\"'`:=,;(){}[]<>"))
+	for _, s := range schemes {
+		if w == s {
+			return true
+		}
+	}
+	return false
+}
+
+// stripQuotes removes quote characters from w.
+func stripQuotes(w string) string {
+	if !strings.ContainsAny(w, "\"'`") {
+		return w
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '"' || r == '\'' || r == '`' {
+			return -1
+		}
+		return r
+	}, w)
+}
+
+// percentDecode decodes the %XX escapes of s that are valid and leaves
+// the rest as it is.
+func percentDecode(s string) string {
+	if strings.IndexByte(s, '%') < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}
+
+func isBase64(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '+' || c == '/' || c == '=' || c == '-' || c == '_'
+}
+
+// runs calls f for each maximal run of bytes of s that ok accepts.
+func runs(s string, ok func(byte) bool, f func(run string) bool) bool {
+	for i := 0; i < len(s); {
+		if !ok(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && ok(s[j]) {
+			j++
+		}
+		if f(s[i:j]) {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+// hasJWT reports whether norm, lower case, holds a JWT or a base64 JSON
+// object: "eyJ" and at least 16 more base64url characters.
+func hasJWT(norm string) bool {
+	for rest := norm; ; {
+		i := strings.Index(rest, "eyj")
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+3:]
+		n := 0
+		for n < len(rest) && (isBase64(rest[n]) || rest[n] == '.') {
+			n++
+		}
+		if n >= 16 {
+			return true
+		}
+	}
+}
+
+// hasClientSecret reports whether s holds an Entra ID client secret: a
+// run of at least 30 characters of [A-Za-z0-9_.~-] with a tilde in it
+// (secrets look like "xxx8Q~..." with 40 characters).
+func hasClientSecret(s string) bool {
+	if strings.IndexByte(s, '~') < 0 {
+		return false
+	}
+	return runs(s, func(c byte) bool { return isBase64(c) && c != '+' && c != '/' && c != '=' || c == '.' || c == '~' }, func(r string) bool {
+		return len(r) >= 30 && strings.IndexByte(r, '~') >= 0
+	})
+}
+
+// hasRefreshToken reports whether s holds an Entra ID refresh token
+// ("0.A" or "1.A" and at least 30 base64url characters) or a Microsoft
+// account token ("M.C" or "M.R" and as many), not inside a longer run.
+func hasRefreshToken(s string) bool {
+	for i := 0; i+3 <= len(s); i++ {
+		switch s[i : i+3] {
+		case "0.A", "1.A", "M.C", "M.R":
+		default:
+			continue
+		}
+		if i > 0 && isBase64(s[i-1]) {
+			continue
+		}
+		n := 0
+		for j := i + 3; j < len(s) && (isBase64(s[j]) || strings.IndexByte(".!*$", s[j]) >= 0); j++ {
+			n++
+		}
+		if n >= 30 {
+			return true
+		}
+	}
+	return false
+}
+
+// hasRandomRun reports whether s holds a long run of base64 or hex that
+// looks random: a key, a signature, an opaque token. GUIDs are not.
+func hasRandomRun(s string) bool {
+	return runs(s, isBase64, func(run string) bool {
+		for _, part := range splitGUIDs(run) {
+			if looksRandom(part, 20, 3, 0.4) || looksRandom(part, 32, 2, 0.4) || isHexKey(part) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// quotedOpaque reports whether w holds a quoted value (', " or `) that
+// looks like a secret: at least 16 characters of base64, base64url or
+// percent escapes, in at least two classes of characters mixed as
+// randomly as a key's, that is neither a GUID nor a path.
+func quotedOpaque(w string) bool {
+	for {
+		i := strings.IndexAny(w, "\"'`")
+		if i < 0 {
+			return false
+		}
+		inner := w[i+1:]
+		if j := strings.IndexByte(inner, w[i]); j >= 0 {
+			inner, w = inner[:j], inner[j+1:]
+		} else {
+			w = ""
+		}
+		if opaque(percentDecode(inner)) {
+			return true
+		}
+	}
+}
+
+// opaque reports whether a quoted value looks like a secret: random
+// looking from 16 characters, or at least 32 in two classes of characters
+// without a dash (which names have).
+func opaque(v string) bool {
+	if len(v) < 16 || strings.IndexFunc(v, func(r rune) bool { return r > 0x7f || !isBase64(byte(r)) }) >= 0 {
+		return false
+	}
+	if strings.Contains(v, "/") {
+		return false // a path, such as a resource ID or an action
+	}
+	for _, part := range splitGUIDs(v) {
+		if looksRandom(part, 16, 2, 0.3) || isHexKey(part) ||
+			len(part) >= 32 && !strings.Contains(part, "-") && looksRandom(part, 32, 2, 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitGUIDs returns the parts of s around the GUIDs in it.
+func splitGUIDs(s string) []string {
+	var parts []string
+	for i := 0; i+36 <= len(s); {
+		if isGUID(s[i : i+36]) {
+			parts = append(parts, s[:i])
+			s = s[i+36:]
+			i = 0
+			continue
+		}
+		i++
+	}
+	return append(parts, s)
+}
+
+// isGUID reports whether s is a GUID: 8-4-4-4-12 hex digits.
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		switch i {
+		case 8, 13, 18, 23:
+			if s[i] != '-' {
+				return false
+			}
+		default:
+			if !isHex(s[i]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isHexKey reports whether s is at least 32 hex digits, letters and
+// digits both, as API keys are.
+func isHexKey(s string) bool {
+	if len(s) < 32 {
+		return false
+	}
+	letter, digit := false, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			digit = true
+		case isHex(c):
+			letter = true
+		default:
+			return false
+		}
+	}
+	return letter && digit
+}
+
+// looksRandom reports whether s, of at least min bytes, mixes at least
+// classes of upper-case letters, lower-case letters and digits, with at
+// least ratio changes of class per pair of neighbours: words, camel case
+// and names change class far less often than random base64.
+func looksRandom(s string, min, classes int, ratio float64) bool {
+	if len(s) < min {
+		return false
+	}
+	var has [4]bool
+	changes, last := 0, -1
+	for i := 0; i < len(s); i++ {
+		c := charClass(s[i])
+		has[c] = true
+		if last >= 0 && c != last {
+			changes++
+		}
+		last = c
+	}
+	n := 0
+	for _, h := range has[:3] {
+		if h {
+			n++
+		}
+	}
+	return n >= classes && float64(changes) >= ratio*float64(len(s)-1)
+}
+
+func charClass(c byte) int {
+	switch {
+	case 'A' <= c && c <= 'Z':
+		return 0
+	case 'a' <= c && c <= 'z':
+		return 1
+	case '0' <= c && c <= '9':
+		return 2
+	}
+	return 3
+}
+
+// hasSecretParam reports whether norm holds a secret parameter: one of
+// secretKeys, at the start or after a character that is not a letter or
+// a digit, followed by "=" or ":".
+func hasSecretParam(norm string) bool {
+	_, _, ok := secretParam(norm, 0)
+	return ok
+}
+
+// secretParam finds the first secret parameter in s, ASCII case ignored,
+// at or after from, and returns where its value starts and ends.
+func secretParam(s string, from int) (start, end int, ok bool) {
+	lower := strings.ToLower(s)
+	best := -1
+	for _, k := range secretKeys {
+		for off := from; ; {
+			i := strings.Index(lower[off:], k)
+			if i < 0 {
+				break
+			}
+			i += off
+			j := i + len(k)
+			off = i + 1
+			if i > 0 && isAlnum(rune(lower[i-1])) || j >= len(lower) || lower[j] != '=' && lower[j] != ':' {
+				continue
+			}
+			if best < 0 || j+1 < best {
+				best = j + 1
+			}
+			break
+		}
+	}
+	if best < 0 {
+		return 0, 0, false
+	}
+	end = best
+	for end < len(s) && !strings.ContainsRune("&;,'\"`)]}<>", rune(s[end])) {
+		end++
+	}
+	return best, end, true
+}
+
+// redactParams replaces the values of the secret parameters in w and
+// reports whether it found one.
+func redactParams(w string) (string, bool) {
+	found := false
+	for from := 0; ; {
+		start, end, ok := secretParam(w, from)
+		if !ok {
+			return w, found
+		}
+		found = true
+		switch {
+		case strings.HasPrefix(w[start:], Redacted):
+			end = start + len(Redacted)
+		case end > start:
+			w = w[:start] + Redacted + w[end:]
+			end = start + len(Redacted)
+		}
+		from = end
+	}
+}
+
+// cleanURLs replaces each URL in w that has user information, a query or
+// a fragment by its scheme, host and path.
+func cleanURLs(w string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(w, "://")
+		if i < 0 {
+			b.WriteString(w)
+			return b.String()
+		}
+		start := i
+		for start > 0 && isSchemeChar(w[start-1]) {
+			start--
+		}
+		end := i + 3
+		for end < len(w) && !strings.ContainsRune("'\"`<>()[]{}", rune(w[end])) {
+			end++
+		}
+		raw := strings.TrimRight(w[start:end], ".,;:")
+		end = start + len(raw)
+		b.WriteString(w[:start])
+		if u, err := url.Parse(raw); err == nil && u.Host != "" {
+			if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+				raw = (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}).String()
+			}
+		} else if strings.ContainsAny(raw, "@?#") {
+			raw = Redacted // not a URL Go reads: nothing of it may hide a secret
+		}
+		b.WriteString(raw)
+		w = w[end:]
+	}
+}
+
+func isSchemeChar(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'
+}
+
+// redactEmails replaces the e-mail addresses and user principal names
+// (local@domain.tld) in w.
+func redactEmails(w string) string {
+	for from := 0; ; {
+		at := strings.IndexByte(w[from:], '@')
+		if at < 0 {
+			return w
+		}
+		at += from
+		start := at
+		for start > 0 && isEmailLocal(w[start-1]) {
+			start--
+		}
+		end := at + 1
+		for end < len(w) && isEmailDomain(w[end]) {
+			end++
+		}
+		domain := strings.TrimRight(w[at+1:end], ".-")
+		end = at + 1 + len(domain)
+		if start < at && strings.Contains(domain, ".") {
+			w = w[:start] + Redacted + w[end:]
+			from = start + len(Redacted)
+			continue
+		}
+		from = at + 1
+	}
+}
+
+func isEmailLocal(c byte) bool {
+	return isAlnum(rune(c)) || c == '.' || c == '_' || c == '-' || c == '+' || c == '%'
+}
+
+func isEmailDomain(c byte) bool { return isAlnum(rune(c)) || c == '.' || c == '-' }
+
+// uri returns s as a URI value: see [URI].
+func (sc Scrubber) uri(s string, bound int) Value {
+	if s == "" || strings.Contains(s, " ") {
+		return Value{}
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.Opaque != "" {
+		return sc.token(s, bounds[Code], func(r rune) bool { return isAlnum(r) || strings.ContainsRune("_.:/-", r) })
+	}
+	out := (&url.URL{Scheme: strings.ToLower(u.Scheme), Host: u.Host}).String()
+	if path := u.EscapedPath(); path != "" {
+		// Each segment of the path is a word of its own: a secret in one
+		// redacts that segment.
+		segments := strings.Split(path, "/")
+		for i, seg := range segments {
+			segments[i] = sc.redactWord("", seg, true)
+		}
+		out += strings.Join(segments, "/")
+	}
+	if q := keptQuery(u.RawQuery); q != "" {
+		out += "?" + q
+	}
+	if isAnchor(u.Fragment) {
+		out += "#" + u.Fragment
+	}
+	if len(out) > bound {
+		return Value{}
+	}
+	return Value{out}
+}
+
+// isAnchor reports whether a URL's fragment is a page's anchor, such as
+// "client-secret", and not data (an implicit flow puts tokens there).
+func isAnchor(f string) bool {
+	return f != "" && len(f) <= 40 && strings.IndexFunc(f, func(r rune) bool { return !isAlnum(r) && r != '-' }) < 0
+}
+
+// keptQuery returns the query parameters a URI value keeps: api-version
+// with a version's shape, and code with digits (Entra ID's error pages).
+func keptQuery(raw string) string {
+	var kept []string
+	for _, kv := range strings.FieldsFunc(raw, func(r rune) bool { return r == '&' || r == ';' }) {
+		k, v, _ := strings.Cut(kv, "=")
+		switch {
+		case k == "api-version" && IsVersion(v), k == "code" && v != "" && len(v) <= 10 && strings.Trim(v, "0123456789") == "":
+			kept = append(kept, k+"="+v)
+		}
+	}
+	return strings.Join(kept, "&")
+}
+
+// IsVersion reports whether v has the shape of an api-version: digits,
+// dots and dashes, letters only after a dash ("2022-09-01", "7.5",
+// "2024-05-01-preview").
+func IsVersion(v string) bool {
+	if v == "" || len(v) > 32 || v[0] < '0' || v[0] > '9' {
+		return false
+	}
+	dash := false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case '0' <= c && c <= '9', c == '.':
+		case c == '-':
+			dash = true
+		case dash && ('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'):
+		default:
+			return false
+		}
+	}
+	return true
+}
