@@ -66,9 +66,9 @@ func TestCleanKeepsOrdinaryText(t *testing.T) {
 	for in, want := range map[string]string{
 		"Caller is not authorized.\r\nCaller: appid=x": "Caller is not authorized. Caller: appid=x",
 		"The client 'b9bc1545-a684-4e50-9a4d-2e2ee90bed6a' does not have authorization over scope '/subscriptions/225e02bc-43d0-43d1-a01a-17e584a4ef69/resourcegroups/aro-6hwuovvq/providers/Microsoft.Storage/storageAccounts/clusterixgbq'.": "",
-		"Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.": "",
-		"Signature did not match. String to sign used was r 2024-01-01T00:00:00Z /blob/acct/c 2021-06-08":                                   "",
-		"The token is expired; RequestId:6d0f5e1e-101e-0041-4d2f-1e4a7a000000 Time:2024-05-01T10:00:00.1234567Z":                             "",
+		"Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.":                                                                                                    "",
+		"Signature did not match. String to sign used was r 2024-01-01T00:00:00Z /blob/acct/c 2021-06-08":                                                                                                                                      "",
+		"The token is expired; RequestId:6d0f5e1e-101e-0041-4d2f-1e4a7a000000 Time:2024-05-01T10:00:00.1234567Z":                                                                                                                               "",
 		"short 'abc' quoted":                          "",
 		"url ?sv=1&sig=abc&se=2":                      "url ?sv=1&sig=" + Redacted + "&se=2",
 		"see https://login.example.com/x?secret=1 ok": "see https://login.example.com/x ok",
