@@ -3,12 +3,17 @@ package azauthtrace_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/azauthtrace/azauthtrace"
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
@@ -257,5 +262,79 @@ func TestFromErrorNamesTheCredential(t *testing.T) {
 		if !ok || f.Credential != want {
 			t.Errorf("FromError(%q).Credential = %q, %v; want %q", text, f.Credential, ok, want)
 		}
+	}
+}
+
+// TestParsersAreLinear feeds the parsers the inputs that cost the most
+// per byte (escaped quoted strings, entities, nesting, many short
+// strings), at two sizes: the memory a response costs is a small multiple
+// of its size, read once.
+func TestParsersAreLinear(t *testing.T) {
+	inputs := map[string]func(n int) *http.Response{
+		"WWW-Authenticate of escaped quoted strings": func(n int) *http.Response {
+			h := http.Header{"Www-Authenticate": {"Bearer " + strings.Repeat(`a="\"x\"", `, n/10)}}
+			return serviceResponse(401, h, http.NoBody)
+		},
+		"WWW-Authenticate of one long escaped string": func(n int) *http.Response {
+			h := http.Header{"Www-Authenticate": {`Bearer error_description="` + strings.Repeat(`\"`, n/2) + `"`}}
+			return serviceResponse(401, h, http.NoBody)
+		},
+		"XML of entities": func(n int) *http.Response {
+			body := "<Error><Code>AuthorizationFailure</Code><Message>" + strings.Repeat("&amp;&lt;&#39;", n/14) + "</Message></Error>"
+			return serviceResponse(403, nil, io.NopCloser(strings.NewReader(body)))
+		},
+		"JSON nesting": func(n int) *http.Response {
+			return serviceResponse(403, nil, io.NopCloser(strings.NewReader(strings.Repeat(`{"error":`, n/9))))
+		},
+		"JSON of short strings": func(n int) *http.Response {
+			return serviceResponse(403, nil, io.NopCloser(strings.NewReader(`{"a":[`+strings.Repeat(`"x",`, n/4)+`"x"]}`)))
+		},
+		"JSON of escapes": func(n int) *http.Response {
+			return serviceResponse(403, nil, io.NopCloser(strings.NewReader(`{"error":{"message":"`+strings.Repeat(`\u00e9`, n/6)+`"}}`)))
+		},
+		"huge request ID": func(n int) *http.Response {
+			return serviceResponse(403, http.Header{"X-Ms-Request-Id": {strings.Repeat("r", n)}}, http.NoBody)
+		},
+	}
+	for name, make := range inputs {
+		t.Run(name, func(t *testing.T) {
+			for _, n := range []int{64 << 10, 1 << 20} {
+				resp := make(n)
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				if _, ok := azauthtrace.FromResponse(resp); !ok {
+					t.Fatal("not recognised")
+				}
+				runtime.ReadMemStats(&after)
+				if got := after.TotalAlloc - before.TotalAlloc; got > uint64(4*n+512<<10) {
+					t.Errorf("%d bytes of input: %d bytes allocated", n, got)
+				}
+			}
+		})
+	}
+}
+
+// TestFromErrorTypedNil gives FromError wrapped errors that hold typed nil
+// pointers of the types it looks for: it must not panic.
+func TestFromErrorTypedNil(t *testing.T) {
+	var (
+		afe *azidentity.AuthenticationFailedError
+		re  *azcore.ResponseError
+		are *azidentity.AuthenticationRequiredError
+	)
+	for _, err := range []error{
+		fmt.Errorf("getting a token: %w", afe),
+		fmt.Errorf("calling ARM: %w", re),
+		fmt.Errorf("signing in: %w", are),
+		errors.Join(errors.New("x"), afe, re),
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("FromError(%T chain) panicked: %v", err, r)
+				}
+			}()
+			azauthtrace.FromError(err)
+		}()
 	}
 }

@@ -73,9 +73,9 @@ func parseBody(b []byte) errorBody {
 const maxJSONDepth = 64
 
 // readJSON fills bd from the JSON value b starts with. It reads with a
-// json.Decoder, token by token, and keeps what it found before the end of
-// the first value, the end of b (a body cut at MaxBodyRead) or a syntax
-// error.
+// json.Decoder, token by token, skips whole every member no field is
+// read from, and keeps what it found before the end of the first value,
+// the end of b (a body cut at MaxBodyRead) or a syntax error.
 func (bd *errorBody) readJSON(b []byte) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
@@ -103,11 +103,20 @@ func (bd *errorBody) readJSON(b []byte) {
 			if n := len(open); n > 0 && open[n-1].wantKey {
 				path = append(path, strings.ToLower(v))
 				open[n-1].wantKey = false
-				continue
+				if readsUnder(strings.Join(path, "/")) {
+					continue
+				}
+				// Nothing is read from this member's value: skip it whole,
+				// without a token for each of its parts.
+				var skipped json.RawMessage
+				if dec.Decode(&skipped) != nil {
+					return
+				}
+				break
 			}
-			bd.setString(path, v)
+			bd.setString(strings.Join(path, "/"), v)
 		case json.Number:
-			bd.setNumber(path, v)
+			bd.setNumber(strings.Join(path, "/"), v)
 		}
 		// A value has been read.
 		if len(open) == 0 {
@@ -120,48 +129,63 @@ func (bd *errorBody) readJSON(b []byte) {
 	}
 }
 
-// setString files a string value found under path.
-func (bd *errorBody) setString(path []string, v string) {
-	var dst *string
-	switch strings.Join(path, "/") {
-	case "error":
-		dst = &bd.oauthError
-	case "error_description":
-		dst = &bd.description
-	case "error_uri":
-		dst = &bd.errorURI
-	case "timestamp":
-		dst = &bd.timestamp
-	case "trace_id":
-		dst = &bd.traceID
-	case "correlation_id", "correlationid", "error/correlationid":
-		dst = &bd.correlation
-	case "suberror":
-		dst = &bd.suberror
-	case "code", "error/code", "odata.error/code":
-		dst = &bd.code
-	case "message", "error/message", "error/message/value", "odata.error/message", "odata.error/message/value":
-		dst = &bd.message
-	case "error/innererror/code":
-		dst = &bd.innerCode
-	case "error/innererror/request-id":
-		dst = &bd.innerReqID
-	case "error/innererror/client-request-id":
-		dst = &bd.innerCorrID
-	default:
-		return
+// jsonFields are the paths of the members readJSON reads, keys in lower
+// case joined by "/", and where each goes. The first value found for a
+// field wins.
+var jsonFields = map[string]func(*errorBody) *string{
+	"error":                              func(bd *errorBody) *string { return &bd.oauthError },
+	"error_description":                  func(bd *errorBody) *string { return &bd.description },
+	"error_uri":                          func(bd *errorBody) *string { return &bd.errorURI },
+	"timestamp":                          func(bd *errorBody) *string { return &bd.timestamp },
+	"trace_id":                           func(bd *errorBody) *string { return &bd.traceID },
+	"correlation_id":                     func(bd *errorBody) *string { return &bd.correlation },
+	"correlationid":                      func(bd *errorBody) *string { return &bd.correlation },
+	"error/correlationid":                func(bd *errorBody) *string { return &bd.correlation },
+	"suberror":                           func(bd *errorBody) *string { return &bd.suberror },
+	"code":                               func(bd *errorBody) *string { return &bd.code },
+	"error/code":                         func(bd *errorBody) *string { return &bd.code },
+	"odata.error/code":                   func(bd *errorBody) *string { return &bd.code },
+	"message":                            func(bd *errorBody) *string { return &bd.message },
+	"error/message":                      func(bd *errorBody) *string { return &bd.message },
+	"error/message/value":                func(bd *errorBody) *string { return &bd.message },
+	"odata.error/message":                func(bd *errorBody) *string { return &bd.message },
+	"odata.error/message/value":          func(bd *errorBody) *string { return &bd.message },
+	"error/innererror/code":              func(bd *errorBody) *string { return &bd.innerCode },
+	"error/innererror/request-id":        func(bd *errorBody) *string { return &bd.innerReqID },
+	"error/innererror/client-request-id": func(bd *errorBody) *string { return &bd.innerCorrID },
+}
+
+// codesPath is the path of Entra ID's error_codes array.
+const codesPath = "error_codes"
+
+// readsUnder reports whether readJSON reads a field at path or under it.
+func readsUnder(path string) bool {
+	if _, ok := jsonFields[path]; ok || path == codesPath {
+		return true
 	}
-	if *dst == "" {
-		*dst = v
+	for p := range jsonFields {
+		if strings.HasPrefix(p, path+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// setString files a string value found at path.
+func (bd *errorBody) setString(path, v string) {
+	if field, ok := jsonFields[path]; ok {
+		if dst := field(bd); *dst == "" {
+			*dst = v
+		}
 	}
 }
 
 // maxCodes bounds the AADSTS codes kept of an error_codes array.
 const maxCodes = 4
 
-// setNumber files a number found under path: Entra ID's error_codes.
-func (bd *errorBody) setNumber(path []string, v json.Number) {
-	if len(path) != 1 || path[0] != "error_codes" || len(bd.codes) >= maxCodes {
+// setNumber files a number found at path: Entra ID's error_codes.
+func (bd *errorBody) setNumber(path string, v json.Number) {
+	if path != codesPath || len(bd.codes) >= maxCodes {
 		return
 	}
 	if c, err := strconv.Atoi(v.String()); err == nil && c > 0 {

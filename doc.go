@@ -5,10 +5,22 @@
 // Entra ID AADSTS code, the IDs to give to support, who was denied what,
 // and what to do.
 //
-// [FromResponse] diagnoses a response and [FromError] an error (also one
-// reduced to text, from a log line). Neither imports OpenTelemetry: the
-// subpackages credential and policy record the diagnosis as spans and
-// metrics, with the vocabulary of package otelx.
+// What each exported name is for:
+//
+//   - [FromResponse] diagnoses an HTTP response, [FromError] an error (also
+//     one reduced to text, from a log line); [Recognizes] tells, without
+//     reading the body, whether FromResponse would diagnose a response, for
+//     code that sees every response.
+//   - [ParseChallenge] summarises a response's WWW-Authenticate challenges,
+//     without their claims.
+//   - [Failure], [Class], [Source] and [Challenge] are the diagnosis;
+//     [Classes] lists the classes in the order they are decided.
+//   - [MaxBodyRead] and [MaxDescription] are the bounds the classifier keeps
+//     to; [Version] is this module's version.
+//
+// Neither function imports OpenTelemetry: the subpackages credential and
+// policy record the diagnosis as spans and metrics, with the vocabulary of
+// package otelx.
 //
 // # Classes
 //
@@ -40,7 +52,11 @@
 // # What is never kept
 //
 // A Failure never holds an access token, a secret, a client assertion, a
-// password, a claims value or a SAS signature: descriptions are cut to one
-// line of at most [MaxDescription] bytes, with JWTs, signatures, long
-// opaque values and e-mail addresses redacted.
+// password, a claims value or a SAS signature. Every field taken from a
+// response or an error text is cleaned on the way out: valid UTF-8 without
+// control or invisible characters, bounded by its kind (a description is
+// one line of at most [MaxDescription] bytes), IDs and codes that do not
+// have an ID's or a code's shape dropped, and words holding a secret's
+// shape, an e-mail address or a value the request carried (its
+// Authorization header, its query) redacted. The README lists the rules.
 package azauthtrace

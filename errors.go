@@ -55,7 +55,7 @@ func fromError(err error) (f Failure, ok bool) {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return Failure{}, false
 	}
-	text := err.Error()
+	text := errorText(err)
 	var (
 		are *azidentity.AuthenticationRequiredError
 		afe *azidentity.AuthenticationFailedError
@@ -69,7 +69,7 @@ func fromError(err error) (f Failure, ok bool) {
 		advise(&f)
 		return f, true
 	case credentialUnavailable(err) != nil:
-		text = credentialUnavailable(err).Error()
+		text = errorText(credentialUnavailable(err))
 		f, ok = fromText(text)
 		if !ok || len(f.Chain) == 0 {
 			f = unavailableFailure(text, f)
@@ -117,6 +117,17 @@ func fromError(err error) (f Failure, ok bool) {
 		return f, true
 	}
 	return Failure{}, false
+}
+
+// errorText returns err's text, or "" when Error panics, as the Error
+// method of a typed nil pointer in err's tree may.
+func errorText(err error) (text string) {
+	defer func() {
+		if recover() != nil {
+			text = ""
+		}
+	}()
+	return err.Error()
 }
 
 // credentialUnavailable returns azidentity's credential-unavailable error

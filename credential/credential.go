@@ -282,7 +282,7 @@ func statusDescription(f *azauthtrace.Failure, sc safe.Scrubber) string {
 // AuthenticationFailedError carries, 0 if none.
 func responseStatus(err error) int {
 	var afe *azidentity.AuthenticationFailedError
-	if errors.As(err, &afe) && afe.RawResponse != nil {
+	if errors.As(err, &afe) && afe != nil && afe.RawResponse != nil {
 		return afe.RawResponse.StatusCode
 	}
 	return 0

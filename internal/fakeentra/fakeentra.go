@@ -47,6 +47,12 @@ type Response struct {
 	Header http.Header
 	// Body is the failure's response body.
 	Body string
+
+	// Echo, when set, makes the answer to each token request from the
+	// request's form (client_secret, client_assertion, ...): the
+	// failure's body and headers with every "{form:name}" replaced by
+	// that form value, as a server that echoes what it was sent would.
+	Echo bool
 }
 
 // Token returns a Response that issues token.
@@ -81,6 +87,31 @@ func (r Response) writeFailure(w http.ResponseWriter) {
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(r.Body))
+}
+
+// echo returns r with every "{form:name}" in its body and headers
+// replaced by the value of the request's form field name.
+func (r Response) echo(req *http.Request) Response {
+	if err := req.ParseForm(); err != nil {
+		return r
+	}
+	replace := func(s string) string {
+		for name, vs := range req.PostForm {
+			if len(vs) > 0 {
+				s = strings.ReplaceAll(s, "{form:"+name+"}", vs[0])
+			}
+		}
+		return s
+	}
+	out := r
+	out.Body = replace(r.Body)
+	out.Header = http.Header{}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			out.Header.Add(k, replace(v))
+		}
+	}
+	return out
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
@@ -193,6 +224,9 @@ func (e *Entra) userRealm(w http.ResponseWriter, r *http.Request) {
 
 func (e *Entra) token(w http.ResponseWriter, r *http.Request) {
 	resp := e.tok.get()
+	if resp.Echo {
+		resp = resp.echo(r)
+	}
 	if resp.Token == "" {
 		resp.writeFailure(w)
 		return
