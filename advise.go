@@ -112,8 +112,8 @@ var messageMitigations = []struct{ signal, mitigation string }{
 }
 
 func mitigation(f *Failure) string {
-	if info, ok := aadsts[f.AADSTS]; ok {
-		return info.mitigation
+	if m, ok := aadstsMitigations[f.AADSTS]; ok {
+		return m
 	}
 	if m, ok := codeMitigations[strings.ToLower(f.ErrorCode)]; ok && f.Class != ClassClaimsChallenge {
 		return m

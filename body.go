@@ -2,6 +2,7 @@ package azauthtrace
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"encoding/xml"
 	"io"
@@ -31,11 +32,16 @@ type errorBody struct {
 	innerCode   string // error.innererror.code
 	innerReqID  string // error.innerError.request-id (Graph)
 	innerCorrID string // error.innerError.client-request-id (Graph)
-	authDetail  string // Storage's AuthenticationErrorDetail
+	authDetail  string // Storage's AuthenticationErrorDetail, Batch's in "values"
+	detail      string // more text: Kusto's @message, IoT Hub's ExceptionMessage, a problem's title or detail
+	problemType string // an RFC 7807 problem's type URI (App Configuration)
+	valueKey    string // the key of the last key/value pair of a "values" list (Batch)
 
 	// text is the body itself when it is neither JSON nor XML: a proxy's
 	// or gateway's plain text, or an HTML page's title.
 	text string
+	// html reports whether the body is an HTML page.
+	html bool
 }
 
 // maxTextBody bounds the plain text kept of a body that is neither JSON
@@ -60,12 +66,26 @@ func parseBody(b []byte) errorBody {
 	if len(b) > maxTextBody {
 		b = b[:maxTextBody]
 	}
-	if isHTML(b) {
+	if bd.html = isHTML(b); bd.html {
 		bd.text = htmlTitle(b)
 	} else {
 		bd.text = string(b)
 	}
 	return bd
+}
+
+// addEmbedded fills the fields of an OAuth error that a plain text body
+// carries inside it, such as "Response body: {"error": ...}" or "reply
+// status code was 401:\n{...}": the error another endpoint passed on.
+func (bd *errorBody) addEmbedded() {
+	i := strings.IndexByte(bd.text, '{')
+	if i < 0 || bd.oauthError != "" || bd.description != "" {
+		return
+	}
+	var inner errorBody
+	inner.readJSON([]byte(bd.text[i:]))
+	bd.oauthError, bd.description, bd.codes = inner.oauthError, inner.description, inner.codes
+	bd.correlation, bd.traceID, bd.timestamp = cmp.Or(bd.correlation, inner.correlation), inner.traceID, inner.timestamp
 }
 
 // maxJSONDepth bounds the nesting of the objects and arrays readJSON
@@ -153,6 +173,16 @@ var jsonFields = map[string]func(*errorBody) *string{
 	"error/innererror/code":              func(bd *errorBody) *string { return &bd.innerCode },
 	"error/innererror/request-id":        func(bd *errorBody) *string { return &bd.innerReqID },
 	"error/innererror/client-request-id": func(bd *errorBody) *string { return &bd.innerCorrID },
+	"error/@type":                        func(bd *errorBody) *string { return &bd.innerCode },
+	"errors/code":                        func(bd *errorBody) *string { return &bd.code },
+	"errors/message":                     func(bd *errorBody) *string { return &bd.message },
+	"error/@message":                     func(bd *errorBody) *string { return &bd.detail },
+	"exceptionmessage":                   func(bd *errorBody) *string { return &bd.detail },
+	"title":                              func(bd *errorBody) *string { return &bd.detail },
+	"detail":                             func(bd *errorBody) *string { return &bd.detail },
+	"type":                               func(bd *errorBody) *string { return &bd.problemType },
+	"values/key":                         func(bd *errorBody) *string { return &bd.valueKey },
+	"values/value":                       func(bd *errorBody) *string { return nil },
 }
 
 // codesPath is the path of Entra ID's error_codes array.
@@ -173,7 +203,17 @@ func readsUnder(path string) bool {
 
 // setString files a string value found at path.
 func (bd *errorBody) setString(path, v string) {
-	if field, ok := jsonFields[path]; ok {
+	field, ok := jsonFields[path]
+	switch {
+	case !ok:
+	case path == "values/key":
+		bd.valueKey = v // each pair's own key
+	case path == "values/value":
+		// Batch lists details as {"key": ..., "value": ...} pairs.
+		if strings.EqualFold(bd.valueKey, "AuthenticationErrorDetail") && bd.authDetail == "" {
+			bd.authDetail = v
+		}
+	default:
 		if dst := field(bd); *dst == "" {
 			*dst = v
 		}
@@ -240,9 +280,11 @@ func (bd *errorBody) readXML(b []byte) bool {
 	return bd.code != "" || bd.message != ""
 }
 
+// isHTML reports whether b is an HTML (or XHTML) page: "<html" in its
+// first 512 bytes, or a doctype that says html.
 func isHTML(b []byte) bool {
-	b = b[:min(len(b), 64)]
-	return hasPrefixFold(string(b), "<!doctype html") || hasPrefixFold(string(b), "<html")
+	head := strings.ToLower(string(b[:min(len(b), 512)]))
+	return strings.HasPrefix(head, "<!doctype html") || strings.Contains(head, "<html")
 }
 
 // htmlTitle returns the title of an HTML page (a gateway's error page), or

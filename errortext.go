@@ -19,10 +19,44 @@ func fromText(s string) (Failure, bool) {
 	if strings.TrimSpace(s) == "" {
 		return Failure{}, false
 	}
+	s = unquoteLogged(s)
 	if i := strings.Index(s, chainMarker); i >= 0 {
 		return fromChainText(s[:i], s[i+len(chainMarker):])
 	}
 	return fromEntryText(s)
+}
+
+// unquoteLogged returns s with the escapes a structured logger adds to an
+// error it quotes (klog's err="...", logrus's msg="...") undone, when s
+// holds such a quoted error: what the error said does not depend on how a
+// log line printed it.
+func unquoteLogged(s string) string {
+	if !strings.Contains(s, `\"error`) || strings.Contains(s, `"error"`) {
+		return s // an error body as it is, or none a logger escaped
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case '"', '\\':
+			b.WriteByte(s[i])
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
 }
 
 // parseChain splits the text of a DefaultAzureCredential or
@@ -241,7 +275,7 @@ func fromMessageText(s, cred string) (Failure, bool) {
 	switch {
 	case containsAny(l, unavailableSignals):
 		f.Class = ClassCredentialUnavailable
-	case containsAny(l, configurationSignals):
+	case containsAny(l, configurationSignals), strings.Contains(l, "subscription '") && strings.Contains(l, "not found"):
 		f.Class = ClassConfiguration
 	case containsAny(l, networkSignals):
 		f.Class = ClassTransient
@@ -288,6 +322,7 @@ var (
 		"no response from the imds", "failed to authenticate a system assigned identity",
 		"fork/exec", "az.accounts module not found", "is not installed",
 		"no managed identity endpoint", "no default identity",
+		"unrecognized arguments", // a CLI too old for the options the credential passes
 	}
 	configurationSignals = []string{
 		"doesn't support user-assigned", "does not support user-assigned",
@@ -298,6 +333,10 @@ var (
 		"requires clientoptions", "requires a standard", "must use https",
 		"redirects are not permitted", "did not match identity_server_thumbprint",
 		"invalid secret token header", "did not confirm the requested user-assigned",
+		// A credential that may not get tokens for the tenant asked for.
+		"isn't configured to acquire tokens for tenant", "additionallyallowedtenants",
+		// A CLI that is signed in but has no such subscription.
+		"no subscription found", "no subscriptions found", "subscription not found", "az account set",
 	}
 	networkSignals = []string{
 		"context deadline exceeded", "i/o timeout", "connection reset", "connection refused",
@@ -324,7 +363,8 @@ func leadingCredential(s string) string {
 		}
 		rest := line[end:]
 		if start < off+i && (start == 0 || line[start-1] == ' ') &&
-			(strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, ".GetToken") || strings.HasPrefix(rest, " authentication failed") || strings.HasPrefix(rest, " can't acquire")) {
+			(strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, ".GetToken") || strings.HasPrefix(rest, " authentication failed") ||
+				strings.HasPrefix(rest, " can't acquire") || strings.HasPrefix(rest, " isn't configured")) {
 			return line[start:end]
 		}
 		off = end

@@ -112,13 +112,16 @@ func detectOrigin(req *http.Request, h http.Header) origin {
 		if k := miFromRequest(req, host, path); k != miNone {
 			return origin{source: SourceManagedIdentity, service: miServiceNames[k], mi: k}
 		}
-		if isIdentityRequest(host, path) {
+		if isIdentityHost(host) {
 			return origin{source: SourceIdentityProvider, service: serviceEntraID}
 		}
 		for _, s := range serviceHosts {
 			if strings.HasSuffix(host, s.suffix) {
 				return origin{source: SourceService, service: s.service}
 			}
+		}
+		if isIdentityPath(path) {
+			return origin{source: SourceIdentityProvider, service: serviceEntraID}
 		}
 	} else if h.Get("X-Ms-Ests-Server") != "" {
 		return origin{source: SourceIdentityProvider, service: serviceEntraID}
@@ -165,12 +168,19 @@ func hasSuffixFold(s, suffix string) bool {
 	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
 }
 
-func isIdentityRequest(host, path string) bool {
+// isIdentityHost reports whether host is an Entra ID authority host.
+func isIdentityHost(host string) bool {
 	for _, s := range identityHosts {
 		if strings.HasSuffix(host, s) {
 			return true
 		}
 	}
+	return false
+}
+
+// isIdentityPath reports whether path is an Entra ID endpoint's, on a host
+// that is no known service's (a private cloud's authority, a proxy).
+func isIdentityPath(path string) bool {
 	return strings.Contains(path, "/oauth2/") ||
 		strings.HasSuffix(path, "/.well-known/openid-configuration") ||
 		strings.HasSuffix(path, "/discovery/instance")

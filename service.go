@@ -13,24 +13,27 @@ func classifyService(f *Failure, bd *errorBody, h http.Header, req *http.Request
 	}
 	f.Challenge = ParseChallenge(h)
 	f.ErrorCode = serviceErrorCode(bd, h)
-	msg := cmp.Or(bd.message, bd.description, bd.text)
-	f.CorrelationID = cmp.Or(h.Get("X-Ms-Correlation-Request-Id"), h.Get("X-Ms-Client-Request-Id"), h.Get("Client-Request-Id"), bd.innerCorrID)
+	msg := cmp.Or(bd.message, bd.description, bd.detail, bd.text)
+	// The IDs are in the service's headers, or in its body: Graph's
+	// innerError, Log Analytics' correlationId, and in the text of
+	// messages that name them.
+	text := msg + "\n" + bd.detail
+	f.CorrelationID = cmp.Or(h.Get("X-Ms-Correlation-Request-Id"), h.Get("X-Ms-Client-Request-Id"), h.Get("Client-Request-Id"),
+		bd.innerCorrID, bd.correlation, labelled(text, "Correlation ID:"), labelled(text, "CorrelationId:"))
 	f.RequestID = cmp.Or(h.Get("X-Ms-Request-Id"), h.Get("Request-Id"), h.Get("Apim-Request-Id"), h.Get("X-Ms-Activity-Id"), bd.innerReqID,
-		labelled(msg, "RequestId:"), labelled(msg, "ActivityId:"), labelled(msg, "TrackingId:"))
+		labelled(text, "RequestId:"), labelled(text, "Request ID:"), labelled(text, "ActivityId:"), labelled(text, "TrackingId:"), labelled(text, "Tracking ID:"))
 	// Storage's AuthenticationErrorDetail says more than its message.
 	f.Description = cmp.Or(firstLine(cmp.Or(bd.authDetail, msg)), f.Challenge.Description)
-	deniedPrincipal(f, msg)
+	deniedPrincipal(f, cmp.Or(bd.detail, msg))
 	f.Class = serviceClass(f, bd, h, req, msg)
 }
 
-// serviceErrorCode picks the most specific error code: Key Vault's
-// innererror code under its generic top-level code, x-ms-error-code, the
-// body's code.
+// serviceErrorCode picks the most specific error code: the innererror's
+// code (Key Vault's under its generic Forbidden, Log Analytics' under its
+// class of error, Kusto's @type), the error code headers, the body's
+// code, an RFC 7807 problem's type.
 func serviceErrorCode(bd *errorBody, h http.Header) string {
-	if bd.innerCode != "" && (bd.code == "" || genericCode(bd.code)) {
-		return bd.innerCode
-	}
-	return cmp.Or(h.Get("X-Ms-Error-Code"), bd.code)
+	return cmp.Or(bd.innerCode, h.Get("X-Ms-Error-Code"), h.Get("Iothub-Errorcode"), bd.code, bd.problemType)
 }
 
 // genericCode reports whether a service's error code says no more than its
@@ -88,6 +91,9 @@ var serviceCodes = map[string]Class{
 	"requestdisallowedbypolicy":           ClassPermission,
 	"scopelocked":                         ClassPermission,
 	"authenticationfailedinvalidtenantid": ClassTokenRejected,
+	// IoT Hub: the SAS token, key or certificate was refused.
+	"iothubunauthorizedaccess": ClassAuthentication,
+	"iothubunauthorized":       ClassAuthentication,
 }
 
 // serviceClass decides the class of a service 401 or 403, top-down as the
@@ -112,8 +118,15 @@ func serviceClass(f *Failure, bd *errorBody, h http.Header, req *http.Request, m
 		}
 	}
 	bearer, keyBased := requestAuth(req)
+	if f.StatusCode == http.StatusUnauthorized && req != nil && req.URL != nil && ownTokenEndpoint(req.URL.Path) {
+		// The service's own token endpoint (Container Registry's) refused
+		// the credential it was given.
+		return ClassAuthentication
+	}
 	if d := strings.ToLower(bd.authDetail); d != "" {
 		switch {
+		case containsAny(d, keyDisabledSignals):
+			return ClassConfiguration
 		case containsAny(d, tokenSignals):
 			return ClassTokenRejected
 		case containsAny(d, keySignals):
@@ -122,13 +135,19 @@ func serviceClass(f *Failure, bd *errorBody, h http.Header, req *http.Request, m
 	}
 	lmsg := strings.ToLower(msg)
 	switch {
+	case containsAny(lmsg, keyDisabledSignals):
+		return ClassConfiguration
 	case !bearer && containsAny(lmsg, keySignals):
 		return ClassAuthentication
 	case containsAny(lmsg, permissionSignals):
 		return ClassPermission
 	case containsAny(lmsg, tokenSignals):
 		return ClassTokenRejected
-	case ch.Error == "invalid_token":
+	}
+	if c, ok := codeWordClass(f.ErrorCode, keyBased); ok {
+		return c
+	}
+	if ch.Error == "invalid_token" {
 		return ClassTokenRejected
 	}
 	switch {
@@ -140,7 +159,66 @@ func serviceClass(f *Failure, bd *errorBody, h http.Header, req *http.Request, m
 	return ClassPermission
 }
 
+// ownTokenEndpoint reports whether path is a service's own token
+// endpoint, where it exchanges credentials for its tokens (Container
+// Registry's /oauth2/token and /oauth2/exchange).
+func ownTokenEndpoint(path string) bool {
+	return hasSuffixFold(path, "/oauth2/token") || hasSuffixFold(path, "/oauth2/exchange")
+}
+
+// codeWords classify a service's error code that no table knows by the
+// words in it, in order; keyed words mean authentication when the request
+// authenticated with a key, shared key or SAS, token_rejected when with a
+// token.
+var codeWords = []struct {
+	word  string
+	class Class
+	keyed bool
+}{
+	{"notfound", ClassConfiguration, false}, // the caller's identity is not in the tenant
+	{"disabled", ClassConfiguration, false}, // the caller's principal or this kind of access is disabled
+	{"authorizationrequired", ClassTokenRejected, true},
+	{"token", ClassTokenRejected, true},
+	{"signature", ClassTokenRejected, true},
+	{"authentication", ClassTokenRejected, true},
+	{"permission", ClassPermission, false},
+	{"access", ClassPermission, false},
+	{"denied", ClassPermission, false},
+	{"rbac", ClassPermission, false},
+	{"firewall", ClassPermission, false},
+	{"ipaddress", ClassPermission, false},
+	{"network", ClassPermission, false},
+	{"nsp", ClassPermission, false},
+	{"authorization", ClassPermission, false},
+}
+
+// codeWordClass classifies a service's error code by the words in it:
+// see codeWords. Generic codes (Forbidden, Unauthorized) say nothing.
+func codeWordClass(code string, keyBased bool) (Class, bool) {
+	if code == "" || genericCode(code) {
+		return "", false
+	}
+	l := strings.ToLower(code)
+	for _, w := range codeWords {
+		if strings.Contains(l, w.word) {
+			if w.keyed && keyBased {
+				return ClassAuthentication, true
+			}
+			return w.class, true
+		}
+	}
+	return "", false
+}
+
 var (
+	// keyDisabledSignals are words of an account that does not accept
+	// keys, shared keys or SAS at all: a configuration to change, not a
+	// key to rotate.
+	keyDisabledSignals = []string{
+		"is not allowed for this account", "key based authentication is not permitted",
+		"local authentication is disabled", "local authentication methods are not allowed",
+		"shared key access is disabled", "disablelocalauth",
+	}
 	// keySignals are words of a refused key, SAS or shared key.
 	keySignals = []string{
 		"subscription key", "api key", "invalid key", "access key", "key being used",

@@ -10,15 +10,23 @@ func firstLine(s string) string {
 }
 
 // labelled returns the token after label ("Trace ID:", "RequestId:") in s.
+//
+// The label is matched ignoring ASCII case; the value ends at a space, a
+// line break, a comma, a quote or a backslash, and before "-TimeStamp",
+// which follows IoT Hub's tracking IDs.
 func labelled(s, label string) string {
-	i := strings.Index(s, label)
-	if i < 0 {
+	_, s, ok := cutFold(s, label)
+	if !ok {
 		return ""
 	}
-	s = strings.TrimLeft(s[i+len(label):], " ")
-	end := 0
-	for end < len(s) && s[end] != ' ' && s[end] != '\r' && s[end] != '\n' && s[end] != ',' && s[end] != '\t' && s[end] != '"' && s[end] != '\\' {
-		end++
+	s = strings.TrimLeft(s, " ")
+	end := strings.IndexAny(s, " \r\n,\t\"\\")
+	if end < 0 {
+		end = len(s)
 	}
-	return s[:end]
+	s = s[:end]
+	if before, _, ok := cutFold(s, "-TimeStamp"); ok {
+		s = before
+	}
+	return s
 }

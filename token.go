@@ -19,18 +19,22 @@ func classifyToken(f *Failure, bd *errorBody, h http.Header) {
 	f.Timestamp = cmp.Or(bd.timestamp, timestampIn(desc))
 	f.ErrorURI = bd.errorURI
 	f.Description = aadstsMessage(desc)
-	if info, ok := aadsts[f.AADSTS]; ok {
-		f.Class = info.class
+	if c, ok := aadstsClass(f.AADSTS); ok {
+		f.Class = c
 		return
 	}
-	f.Class = oauthClass(bd.oauthError, bd.suberror, f.StatusCode)
+	f.Class = oauthClass(bd.oauthError, bd.suberror, f.StatusCode, desc)
 }
 
-// oauthClass classifies an OAuth error response whose AADSTS code is
-// unknown or missing.
-func oauthClass(oauthErr, suberror string, status int) Class {
+// oauthClass classifies an OAuth error response whose AADSTS code is in
+// no table, or missing: by its suberror, its wording when it says the
+// request is malformed, its OAuth error value, then its status.
+func oauthClass(oauthErr, suberror string, status int, desc string) Class {
 	if suberror == "consent_required" {
 		return ClassPermission
+	}
+	if containsAny(strings.ToLower(desc), requestShapeSignals) {
+		return ClassConfiguration
 	}
 	switch oauthErr {
 	case "temporarily_unavailable", "server_error", "slow_down":
@@ -53,12 +57,20 @@ func oauthClass(oauthErr, suberror string, status int) Class {
 	return ClassAuthentication
 }
 
-// mostSpecificCode returns the last AADSTS code that is not the generic
-// wrapper 70002, or the wrapper when it is all there is.
+// requestShapeSignals are words of an error that says the request itself
+// is malformed: a configuration problem, whatever the OAuth error value.
+var requestShapeSignals = []string{
+	"malformed", "not a valid url", "is not valid url", "invalid scope", "scope is not valid",
+	"invalid request", "request is badly formatted", "is not supported", "must contain", "is missing",
+	"invalid redirect", "redirect uri", "reply url", "invalid parameter",
+}
+
+// mostSpecificCode returns the last AADSTS code that does not wrap
+// another (70002, 50012), or a wrapper when it is all there is.
 func mostSpecificCode(codes []int) int {
 	best := 0
 	for _, c := range codes {
-		if c != aadstsWrapper || best == 0 {
+		if !isWrapper(c) || best == 0 {
 			best = c
 		}
 	}

@@ -30,6 +30,9 @@ type Entry struct {
 	// Summary is the first sentence of Microsoft's description, as plain
 	// text of at most 200 bytes; it may be empty.
 	Summary string
+	// Wrapper reports whether the code wraps another one, which says
+	// more: a response that names both is decided by the other.
+	Wrapper bool
 }
 
 //go:embed codes.tsv
@@ -92,7 +95,7 @@ func parseCodes(text string) ([]Entry, error) {
 		if !classes[f[2]] {
 			return nil, fmt.Errorf("line %d: unknown class %q", n+1, f[2])
 		}
-		entries = append(entries, Entry{Code: code, Name: f[1], Class: f[2], Summary: f[4]})
+		entries = append(entries, Entry{Code: code, Name: f[1], Class: f[2], Summary: f[4], Wrapper: f[3] == "wrapper"})
 	}
 	if len(entries) == 0 {
 		return nil, fmt.Errorf("no codes")

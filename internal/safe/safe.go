@@ -39,8 +39,9 @@ const (
 	// letters, digits and _ . : / -, or nothing.
 	Code
 	// ID is a correlation or request ID: at most 64 bytes of letters,
-	// digits and - _ . : < > { } (a GUID, a service's own format, or the
-	// placeholder of a pasted error), or nothing.
+	// digits and - _ . : ; < > { } (a GUID, a service's own format such as
+	// Kusto's "KD2RunQuery;<GUID>", or the placeholder of a pasted
+	// error), or nothing.
 	ID
 	// URI is a URL: scheme://host/path, without user information, with no
 	// query parameter but api-version and a numeric code, and no fragment
@@ -167,7 +168,7 @@ func (sc Scrubber) Clean(k Kind, s string) Value {
 	case Code:
 		return sc.token(s, bound, func(r rune) bool { return isAlnum(r) || strings.ContainsRune("_.:/-", r) })
 	case ID:
-		return sc.token(s, bound, func(r rune) bool { return isAlnum(r) || strings.ContainsRune("-_.:<>{}", r) })
+		return sc.token(s, bound, func(r rune) bool { return isAlnum(r) || strings.ContainsRune("-_.:;<>{}", r) })
 	case URI:
 		return sc.uri(s, bound)
 	}
@@ -259,7 +260,7 @@ func truncate(s string, bound int) string {
 // FromRequest returns a Scrubber that knows the secrets req carried: its
 // Authorization header and the other headers that carry keys, the
 // password of its URL, and the values of its query parameters but
-// api-version and those shaped like a version or a date.
+// api-version, those shaped like a version or a date, and plain words.
 func FromRequest(req *http.Request) Scrubber {
 	if req == nil {
 		return Scrubber{}
@@ -274,7 +275,7 @@ func FromRequest(req *http.Request) Scrubber {
 		}
 		for _, kv := range strings.FieldsFunc(u.RawQuery, func(r rune) bool { return r == '&' || r == ';' }) {
 			k, v, _ := strings.Cut(kv, "=")
-			if k == "api-version" || IsVersion(v) {
+			if k == "api-version" || IsVersion(v) || !secretQueryValue(k, v) {
 				continue
 			}
 			values = append(values, v)
@@ -284,6 +285,17 @@ func FromRequest(req *http.Request) Scrubber {
 		}
 	}
 	return Scrubber{}.With(values...)
+}
+
+// secretQueryValue reports whether the value of query parameter k may be
+// a secret to look for: any value of a secret parameter (sig, code, key,
+// token, ...), and values of others that are not plain words (a plain word
+// such as restype=container would redact that word everywhere).
+func secretQueryValue(k, v string) bool {
+	if hasSecretParam(strings.ToLower(k) + "=") || strings.EqualFold(k, "code") {
+		return true
+	}
+	return len(v) >= 16 || strings.IndexFunc(v, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') }) >= 0
 }
 
 // credentialHeaders are the request headers that carry a credential.

@@ -1,6 +1,8 @@
 package safe
 
 import (
+	"net/http"
+	"net/url"
 	"runtime"
 	"strings"
 	"testing"
@@ -234,4 +236,24 @@ func FuzzClean(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFromRequest knows what a request carried: its credential headers
+// and the values of its query that may be secrets, not plain words nor
+// versions.
+func TestFromRequest(t *testing.T) {
+	u, _ := url.Parse("https://acct.blob.core.windows.net/container/blob?restype=container&comp=list&sv=2024-01-01&sig=c2lnCANARY&code=CANARYfnkey&x=CANARYz9")
+	req := &http.Request{URL: u, Header: http.Header{"Authorization": {"Bearer opaqueCANARYtoken"}, "Ocp-Apim-Subscription-Key": {"0123CANARY4567"}}}
+	sc := FromRequest(req)
+	for _, echoed := range []string{"c2lnCANARY", "CANARYfnkey", "CANARYz9", "opaqueCANARYtoken", "0123CANARY4567"} {
+		if got := sc.Clean(Text, "echo "+echoed).String(); strings.Contains(got, "CANARY") {
+			t.Errorf("%q echoed: %q", echoed, got)
+		}
+	}
+	if got := sc.Clean(URI, "https://acct.blob.core.windows.net/container/list").String(); got != "https://acct.blob.core.windows.net/container/list" {
+		t.Errorf("plain query words redacted: %q", got)
+	}
+	if got := sc.Clean(Text, "on 2024-01-01 at noon").String(); got != "on 2024-01-01 at noon" {
+		t.Errorf("a version-shaped value redacted: %q", got)
+	}
 }
