@@ -292,7 +292,7 @@ func FromRequest(req *http.Request) Scrubber {
 // token, ...), and values of others that are not plain words (a plain word
 // such as restype=container would redact that word everywhere).
 func secretQueryValue(k, v string) bool {
-	if hasSecretParam(strings.ToLower(k) + "=") || strings.EqualFold(k, "code") {
+	if hasSecretParam(strings.ToLower(k)+"=") || strings.EqualFold(k, "code") {
 		return true
 	}
 	return len(v) >= 16 || strings.IndexFunc(v, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') }) >= 0
