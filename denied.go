@@ -3,6 +3,8 @@ package azauthtrace
 import (
 	"cmp"
 	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 )
 
 // deniedPrincipal reads who was denied what from a service message: ARM's
@@ -55,6 +57,10 @@ func deniedPrincipal(f *Failure, msg string) {
 			}
 		}
 		f.Scope, _, _ = strings.Cut(quotedAfter(msg, "key vault '"), ";")
+	}
+	if !safe.IsGUID(f.PrincipalID) {
+		// A name, a placeholder or a masked ID is not an object ID.
+		f.PrincipalID = ""
 	}
 	if f.PrincipalName == f.PrincipalID {
 		f.PrincipalName = ""

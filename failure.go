@@ -133,8 +133,8 @@ type Failure struct {
 	Challenge Challenge
 
 	// PrincipalID is the object ID of the principal the service denied,
-	// when the service names it (ARM's AuthorizationFailed, Key Vault's
-	// Caller line, Foundry's principal).
+	// when the service names it by a GUID (ARM's AuthorizationFailed, Key
+	// Vault's Caller line, Cosmos DB's and Foundry's principal).
 	PrincipalID string
 	// PrincipalName is the "client" the service named beside the object
 	// ID: an application ID for a service principal, and for a user

@@ -147,7 +147,8 @@ var e2eCases = []e2eCase{
 		extra: map[attribute.Key]any{
 			otelx.DeniedActionKey:      "Microsoft.Storage/storageAccounts/write",
 			otelx.DeniedScopeKey:       "/subscriptions/225e02bc-43d0-43d1-a01a-17e584a4ef69/resourcegroups/aro-6hwuovvq/providers/Microsoft.Storage/storageAccounts/clusterixgbq",
-			otelx.PrincipalObjectIDKey: "b9bc1545-a684-4e50-9a4d-2e2ee90bed6a",
+			otelx.PrincipalObjectIDKey: e2eObject,
+			otelx.DeniedObjectIDKey:    "b9bc1545-a684-4e50-9a4d-2e2ee90bed6a",
 			otelx.ServiceKey:           "Azure Resource Manager",
 			otelx.URLFullKey:           "https://management.azure.com/subscriptions/s/resourcegroups?api-version=2022-09-01",
 		},

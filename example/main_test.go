@@ -121,7 +121,8 @@ func TestScenarios(t *testing.T) {
 		t.Errorf("report summary:\n%s", report.String())
 	}
 	for _, want := range []string{
-		"denied       b9bc1545-a684-4e50-9a4d-2e2ee90bed6a",
+		"denied       " + scenario.ObjectID,
+		"named        b9bc1545-a684-4e50-9a4d-2e2ee90bed6a (by the service: not the token's)",
 		"Microsoft.Storage/storageAccounts/write",
 		"AzureDeveloperCLICredential: credential_unavailable",
 		"retry        with a token for the claims: HTTP 200",

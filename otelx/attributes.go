@@ -86,6 +86,11 @@ const (
 	// that decided the outcome.
 	FailedCredentialKey = attribute.Key(Namespace + "failed_credential")
 
+	// DeniedObjectIDKey is the object ID the service named as the
+	// principal it denied, when that differs from the object ID of the
+	// token the request carried (PrincipalObjectIDKey): the service did
+	// not see the caller the caller thinks it is.
+	DeniedObjectIDKey = attribute.Key(Namespace + "denied.object_id")
 	// DeniedActionKey is the action the service denied.
 	DeniedActionKey = attribute.Key(Namespace + "denied.action")
 	// DeniedScopeKey is the scope on which it denied the action.
@@ -94,7 +99,9 @@ const (
 
 // Keys of the principal a service denied.
 const (
-	// PrincipalObjectIDKey is the principal's object ID (oid).
+	// PrincipalObjectIDKey is the principal's object ID: the oid of the
+	// access token the request carried, or, without one, the object ID
+	// the service named.
 	PrincipalObjectIDKey = attribute.Key(Namespace + "principal.object_id")
 	// PrincipalTenantIDKey is the principal's tenant (tid).
 	PrincipalTenantIDKey = attribute.Key(Namespace + "principal.tenant_id")

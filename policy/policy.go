@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	azpolicy "github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -204,18 +205,26 @@ func requestAttributes(raw *http.Request, resp *http.Response, afterChallenge bo
 // request's access token names, without the status code.
 func (p *Policy) failureAttributes(raw *http.Request, f azauthtrace.Failure, sc safe.Scrubber) []attribute.KeyValue {
 	f.StatusCode = 0 // the caller sets it
+	named := f.PrincipalID
+	pr, ok := principalFromAuthorization(raw.Header.Get("Authorization"), p.withNames)
+	if ok && pr.ObjectID != "" {
+		// The token's object ID is who sent the request; a different one
+		// the service named is a finding of its own.
+		f.PrincipalID = ""
+		if strings.EqualFold(named, pr.ObjectID) {
+			named = ""
+		}
+	} else {
+		named = ""
+	}
 	attrs := record.FailureAttributes(nil, f, sc)
 	if p.withNames {
 		if kv, ok := record.PrincipalName(f, sc); ok {
 			attrs = append(attrs, kv)
 		}
 	}
-	pr, ok := principalFromAuthorization(raw.Header.Get("Authorization"), p.withNames)
 	if !ok {
 		return attrs
-	}
-	if f.PrincipalID != "" { // what the service named wins over the token
-		pr.ObjectID = ""
 	}
 	if f.PrincipalName != "" {
 		pr.Name = ""
@@ -223,6 +232,7 @@ func (p *Policy) failureAttributes(raw *http.Request, f azauthtrace.Failure, sc 
 	return record.Strings(attrs, sc, []record.KeyString{
 		{Key: otelx.PrincipalTenantIDKey, Value: pr.TenantID},
 		{Key: otelx.PrincipalObjectIDKey, Value: pr.ObjectID},
+		{Key: otelx.DeniedObjectIDKey, Value: named},
 		{Key: otelx.PrincipalAppIDKey, Value: pr.AppID},
 		{Key: otelx.PrincipalTypeKey, Value: pr.Type},
 		{Key: otelx.PrincipalManagedIdentityKey, Value: pr.ManagedIdentityID},

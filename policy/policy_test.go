@@ -69,7 +69,8 @@ func TestPolicyRecordsFailures(t *testing.T) {
 				otelx.URLFullKey:           "https://management.azure.com/subscriptions/s/resourcegroups?api-version=2022-09-01",
 				otelx.DeniedActionKey:      "Microsoft.Storage/storageAccounts/write",
 				otelx.DeniedScopeKey:       "/subscriptions/225e02bc-43d0-43d1-a01a-17e584a4ef69/resourcegroups/aro-6hwuovvq/providers/Microsoft.Storage/storageAccounts/clusterixgbq",
-				otelx.PrincipalObjectIDKey: "b9bc1545-a684-4e50-9a4d-2e2ee90bed6a", // the service's word wins over the token's
+				otelx.PrincipalObjectIDKey: objectID,                               // who sent the request
+				otelx.DeniedObjectIDKey:    "b9bc1545-a684-4e50-9a4d-2e2ee90bed6a", // whom ARM names: another principal
 				otelx.ServiceKey:           "Azure Resource Manager",
 			},
 		},

@@ -64,6 +64,9 @@ type Diagnosis struct {
 	// PrincipalID, PrincipalAppID, Action and Scope say who was denied
 	// what, for permission failures.
 	PrincipalID, PrincipalAppID string
+	// DeniedObjectID is the object ID the service named, when it is not
+	// the token's.
+	DeniedObjectID string
 	Action, Scope               string
 	// ClaimsReason is what a claims challenge asked for.
 	ClaimsReason string
@@ -164,6 +167,7 @@ func diagnose(spans []sdktrace.ReadOnlySpan) Diagnosis {
 	d.Mitigation = str(otelx.MitigationKey)
 	d.Troubleshooting = str(otelx.TroubleshootingURLKey)
 	d.PrincipalID = str(otelx.PrincipalObjectIDKey)
+	d.DeniedObjectID = str(otelx.DeniedObjectIDKey)
 	d.PrincipalAppID = str(otelx.PrincipalAppIDKey)
 	d.Action = str(otelx.DeniedActionKey)
 	d.Scope = str(otelx.DeniedScopeKey)
@@ -207,6 +211,7 @@ func (r Result) compare() []string {
 	check("credential", e.Credential, d.Credential)
 	check("correlation ID", e.CorrelationID, d.CorrelationID)
 	check("principal", e.PrincipalID, d.PrincipalID)
+	check("denied object ID", e.DeniedObjectID, d.DeniedObjectID)
 	check("HTTP status", e.StatusCode, d.StatusCode)
 	if e.Class == "" && r.Err != nil {
 		out = append(out, "the call failed: "+firstLine(r.Err.Error()))

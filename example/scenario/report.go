@@ -78,6 +78,9 @@ func WriteBlock(w io.Writer, r Result) {
 			who += " on " + d.Scope
 		}
 		line("denied", who)
+		if d.DeniedObjectID != "" {
+			line("named", d.DeniedObjectID+" (by the service: not the token's)")
+		}
 	}
 	if d.ClaimsReason != "" {
 		line("claims", d.ClaimsReason)

@@ -69,8 +69,11 @@ type Expectation struct {
 	CorrelationID string
 	// PrincipalID is the object ID of the denied principal, for
 	// permission failures and the claims challenge: the oid of the token
-	// the fake issued, or the one the service names.
+	// the fake issued.
 	PrincipalID string
+	// DeniedObjectID is the object ID the service named as denied, when
+	// it is not the token's.
+	DeniedObjectID string
 	// StatusCode is the HTTP status of the failure, or of the successful
 	// call; 0 when there was no HTTP response (a CLI, a chain).
 	StatusCode int

@@ -84,6 +84,7 @@ var kinds = map[attribute.Key]safe.Kind{
 	otelx.PrincipalManagedIdentityKey:  safe.Path,
 	otelx.PrincipalNameKey:             safe.Name,
 	otelx.DeniedActionKey:              safe.Path,
+	otelx.DeniedObjectIDKey:            safe.ID,
 	otelx.DeniedScopeKey:               safe.Path,
 	otelx.HTTPMethodKey:                safe.Method,
 	otelx.ServerAddressKey:             safe.Host,

@@ -300,6 +300,15 @@ func isGUID(s string) bool {
 	return true
 }
 
+// IsGUID reports whether s is a GUID, 8-4-4-4-12 hex digits, also in
+// braces.
+func IsGUID(s string) bool {
+	if len(s) == 38 && s[0] == '{' && s[37] == '}' {
+		s = s[1:37]
+	}
+	return isGUID(s)
+}
+
 // isHexKey reports whether s is at least 32 hex digits, letters and
 // digits both, as API keys are.
 func isHexKey(s string) bool {
