@@ -44,8 +44,8 @@ func TestDeniedPrincipal(t *testing.T) {
 			id:   "00000000-0000-0000-0000-000000000007", act: "Microsoft.DocumentDB/databaseAccounts/readMetadata", scope: "/",
 		},
 		{
-			name: "a masked or placeholder object ID is no object ID",
-			msg:  "The client 'x' with object id '5XXXXXXXXa' does not have authorization to perform action 'A' over scope 'S'.",
+			name:      "a masked or placeholder object ID is no object ID",
+			msg:       "The client 'x' with object id '5XXXXXXXXa' does not have authorization to perform action 'A' over scope 'S'.",
 			principal: "x", act: "A", scope: "S",
 		},
 		{name: "nothing to read", msg: "Forbidden"},

@@ -67,7 +67,7 @@ type Diagnosis struct {
 	// DeniedObjectID is the object ID the service named, when it is not
 	// the token's.
 	DeniedObjectID string
-	Action, Scope               string
+	Action, Scope  string
 	// ClaimsReason is what a claims challenge asked for.
 	ClaimsReason string
 	// RetryStatus is the status of the retry with a token for a claims
