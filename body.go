@@ -301,10 +301,37 @@ func htmlTitle(b []byte) string {
 
 // cutFold is strings.Cut, ignoring ASCII case in sep.
 func cutFold(s, sep string) (before, after string, found bool) {
+	if sep == "" {
+		return "", s, true
+	}
+	first := [2]byte{lowerByte(sep[0]), upperByte(sep[0])}
 	for i := 0; i+len(sep) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sep)], sep) {
+		// Jump to the next place the first byte matches, in either case.
+		j := strings.IndexByte(s[i:], first[0])
+		if k := strings.IndexByte(s[i:], first[1]); k >= 0 && (j < 0 || k < j) {
+			j = k
+		}
+		if j < 0 {
+			break
+		}
+		i += j
+		if i+len(sep) <= len(s) && strings.EqualFold(s[i:i+len(sep)], sep) {
 			return s[:i], s[i+len(sep):], true
 		}
 	}
 	return s, "", false
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func upperByte(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
 }

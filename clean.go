@@ -10,7 +10,8 @@ const MaxDescription = 300
 // clean makes every field of f taken from a response or an error text fit
 // for telemetry, through the one function that does it (package safe),
 // with sc knowing what the request carried. The fields the classifier
-// writes itself (class, source, service, mitigation) are left as they are.
+// writes itself (class, source, service, mitigation, a troubleshooting
+// link of its own) are left as they are.
 func (f *Failure) clean(sc safe.Scrubber) {
 	text := func(k safe.Kind, s *string) { *s = sc.Clean(k, *s).String() }
 	text(safe.Code, &f.ErrorCode)
@@ -19,8 +20,12 @@ func (f *Failure) clean(sc safe.Scrubber) {
 	text(safe.Code, &f.Credential)
 	text(safe.Text, &f.Description)
 	text(safe.Timestamp, &f.Timestamp)
+	fromErrorURI := f.TroubleshootingURL != "" && f.TroubleshootingURL == f.ErrorURI
 	text(safe.URI, &f.ErrorURI)
-	text(safe.URI, &f.TroubleshootingURL)
+	if fromErrorURI {
+		// The link is Entra ID's error page; the others are the library's.
+		f.TroubleshootingURL = f.ErrorURI
+	}
 	f.Challenge.clean(sc)
 	text(safe.ID, &f.PrincipalID)
 	text(safe.Name, &f.PrincipalName)

@@ -19,9 +19,9 @@ func classifyService(f *Failure, bd *errorBody, h http.Header, req *http.Request
 	// messages that name them.
 	text := msg + "\n" + bd.detail
 	f.CorrelationID = cmp.Or(h.Get("X-Ms-Correlation-Request-Id"), h.Get("X-Ms-Client-Request-Id"), h.Get("Client-Request-Id"),
-		bd.innerCorrID, bd.correlation, labelled(text, "Correlation ID:"), labelled(text, "CorrelationId:"))
+		bd.innerCorrID, bd.correlation, labelled(text, "Correlation ID:", "CorrelationId:"))
 	f.RequestID = cmp.Or(h.Get("X-Ms-Request-Id"), h.Get("Request-Id"), h.Get("Apim-Request-Id"), h.Get("X-Ms-Activity-Id"), bd.innerReqID,
-		labelled(text, "RequestId:"), labelled(text, "Request ID:"), labelled(text, "ActivityId:"), labelled(text, "TrackingId:"), labelled(text, "Tracking ID:"))
+		labelled(text, "RequestId:", "Request ID:", "ActivityId:", "TrackingId:", "Tracking ID:"))
 	// Storage's AuthenticationErrorDetail says more than its message.
 	f.Description = cmp.Or(firstLine(cmp.Or(bd.authDetail, msg)), f.Challenge.Description)
 	deniedPrincipal(f, cmp.Or(bd.detail, msg))

@@ -1,6 +1,10 @@
 package azauthtrace
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
+)
 
 // firstLine returns s up to its first line break, trimmed.
 func firstLine(s string) string {
@@ -9,24 +13,27 @@ func firstLine(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// labelled returns the token after label ("Trace ID:", "RequestId:") in s.
+// labelled returns the token after the first of labels ("Trace ID:",
+// "RequestId:") that s holds, or "".
 //
-// The label is matched ignoring ASCII case; the value ends at a space, a
-// line break, a comma, a quote or a backslash, and before "-TimeStamp",
+// The labels are matched ignoring ASCII case; the value ends at a space,
+// a line break, a comma, a quote or a backslash, and before "-TimeStamp",
 // which follows IoT Hub's tracking IDs.
-func labelled(s, label string) string {
-	_, s, ok := cutFold(s, label)
-	if !ok {
-		return ""
+func labelled(s string, labels ...string) string {
+	lower := safe.LowerASCII(s) // the same offsets as s
+	for _, label := range labels {
+		i := strings.Index(lower, safe.LowerASCII(label))
+		if i < 0 {
+			continue
+		}
+		v := strings.TrimLeft(s[i+len(label):], " ")
+		if end := strings.IndexAny(v, " \r\n,\t\"\\"); end >= 0 {
+			v = v[:end]
+		}
+		if j := strings.Index(safe.LowerASCII(v), "-timestamp"); j >= 0 {
+			v = v[:j]
+		}
+		return v
 	}
-	s = strings.TrimLeft(s, " ")
-	end := strings.IndexAny(s, " \r\n,\t\"\\")
-	if end < 0 {
-		end = len(s)
-	}
-	s = s[:end]
-	if before, _, ok := cutFold(s, "-TimeStamp"); ok {
-		s = before
-	}
-	return s
+	return ""
 }

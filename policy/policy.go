@@ -106,7 +106,10 @@ func (p *Policy) record(req *azpolicy.Request, resp *http.Response, start time.T
 		}
 	}()
 	ctx := req.Raw().Context()
-	sc := safe.FromRequest(req.Raw())
+	// FromResponse redacted what the request carried from the diagnosis;
+	// the policy's own values (the URL, the method, the token's claims)
+	// are cleaned by their shapes.
+	var sc safe.Scrubber
 	enclosing := trace.SpanFromContext(ctx)
 	downstream, hasDownstream := downstreamSpan(ctx, resp)
 	if hasDownstream && enclosing.IsRecording() {

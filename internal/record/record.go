@@ -63,6 +63,15 @@ func String(sc safe.Scrubber, key attribute.Key, s string) attribute.KeyValue {
 	return key.String(sc.Clean(k, s).String())
 }
 
+// cleaned returns the attribute key with the value s, which the classifier
+// already made fit for telemetry: cleaned again only when sc knows more.
+func cleaned(sc safe.Scrubber, key attribute.Key, s string) attribute.KeyValue {
+	if sc.IsZero() {
+		return key.String(s)
+	}
+	return String(sc, key, s)
+}
+
 // kinds are the kinds of the string attributes whose values are taken from
 // a response, an error text or a request.
 var kinds = map[attribute.Key]safe.Kind{
@@ -134,10 +143,14 @@ func Check(kv attribute.KeyValue) error {
 
 // FailureAttributes appends the attributes that describe f to attrs: its
 // class, codes, identifiers, the denied principal, action and scope, the
-// challenge, and what to do, every string from f made fit for telemetry
-// by sc. Empty values are left out, and so is the principal's name,
-// which callers add only when their user asked for names (see
-// PrincipalName).
+// challenge, and what to do. Empty values are left out, and so is the
+// principal's name, which callers add only when their user asked for
+// names (see PrincipalName).
+//
+// f comes from the classifier, which made each of its strings fit for
+// telemetry with what the request carried; sc redacts more (the claims
+// of a token request, the secrets a user named), and the zero Scrubber
+// nothing more, as Clean of a clean value is the value.
 func FailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure, sc safe.Scrubber) []attribute.KeyValue {
 	attrs = append(attrs, otelx.ClassKey.String(string(f.Class)), otelx.RetryableKey.Bool(f.Retryable))
 	if f.AADSTS != 0 {
@@ -164,7 +177,7 @@ func FailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure, sc saf
 			attrs = append(attrs, kv.key.String(kv.value))
 		}
 	}
-	return Strings(attrs, sc, []KeyString{
+	for _, kv := range []KeyString{
 		{otelx.ErrorCodeKey, f.ErrorCode},
 		{otelx.CorrelationIDKey, f.CorrelationID},
 		{otelx.ServiceRequestIDKey, f.RequestID},
@@ -179,7 +192,12 @@ func FailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure, sc saf
 		{otelx.PrincipalObjectIDKey, f.PrincipalID},
 		{otelx.DeniedActionKey, f.Action},
 		{otelx.DeniedScopeKey, f.Scope},
-	})
+	} {
+		if a := cleaned(sc, kv.Key, kv.Value); a.Value.AsString() != "" {
+			attrs = append(attrs, a)
+		}
+	}
+	return attrs
 }
 
 // KeyString is a string attribute taken from a response, an error text or

@@ -26,47 +26,95 @@ var schemes = []string{
 // redact applies the word rules to s, a normalized line: words that hold
 // a value sc knows or the shape of a secret are replaced by Redacted, or
 // the secret part of them is; emails says whether e-mail addresses and
-// user principal names are redacted too.
+// user principal names are redacted too. It returns s itself when no
+// rule applies.
 func (sc Scrubber) redact(s string, emails bool) string {
-	if s == "" {
+	var (
+		b       strings.Builder // written from the first word that changes
+		changed bool
+		prev    string
+	)
+	shortest := sc.shortest()
+	for start := 0; start <= len(s); {
+		end := strings.IndexByte(s[start:], ' ')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start
+		}
+		w := s[start:end]
+		out := w
+		if !plainWord(prev, w, shortest) {
+			out = sc.redactWord(prev, w, emails)
+		}
+		if out != w && !changed {
+			changed = true
+			b.Grow(len(s))
+			b.WriteString(s[:start])
+		}
+		if changed {
+			b.WriteString(out)
+			if end < len(s) {
+				b.WriteByte(' ')
+			}
+		}
+		prev, start = w, end+1
+	}
+	if !changed {
 		return s
 	}
-	words := strings.Split(s, " ")
-	out := make([]string, len(words))
-	for i, w := range words {
-		prev := ""
-		if i > 0 {
-			prev = words[i-1]
-		}
-		out[i] = sc.redactWord(prev, w, emails)
+	return b.String()
+}
+
+// plainWord reports whether no rule can apply to w: it is shorter than
+// the shortest shape a rule finds (16 bytes) and than shortest, the
+// shortest value the scrubber knows, holds none of the bytes the rules on
+// parameters, e-mail addresses, URLs and escapes look for, and does not
+// follow an authentication scheme. Most words of a description are plain.
+func plainWord(prev, w string, shortest int) bool {
+	if len(w) >= 16 || len(w) >= shortest || strings.ContainsAny(w, "=:@%") {
+		return false
 	}
-	return strings.Join(out, " ")
+	// Only a word of 8 bytes or more after a scheme is its credential.
+	return len(w) < minNeedle || !isScheme(prev)
+}
+
+// shortest returns the length of the shortest value sc knows, or a length
+// no word reaches.
+func (sc Scrubber) shortest() int {
+	n := int(^uint(0) >> 1)
+	for _, nd := range sc.needles {
+		n = min(n, len(nd))
+	}
+	return n
 }
 
 // redactWord returns w with what the rules find redacted; prev is the
 // word before it.
 func (sc Scrubber) redactWord(prev, w string, emails bool) string {
 	decoded := percentDecode(percentDecode(w))
-	norm := strings.ToLower(stripQuotes(decoded))
-	for _, n := range sc.needles {
-		if strings.Contains(norm, n) {
-			return Redacted
+	if len(sc.needles) > 0 {
+		norm := LowerASCII(stripQuotes(decoded))
+		for _, n := range sc.needles {
+			if strings.Contains(norm, n) {
+				return Redacted
+			}
 		}
 	}
 	switch {
 	case isScheme(prev) && len(stripQuotes(w)) >= minNeedle:
 		return Redacted // the credential after "Bearer", "Basic", "SharedKey", ...
-	case hasJWT(norm), hasClientSecret(decoded), hasRefreshToken(decoded), hasRandomRun(decoded), quotedOpaque(w):
+	case hasJWT(decoded), hasClientSecret(decoded), hasRefreshToken(decoded), hasRandomRun(decoded), quotedOpaque(w):
 		return Redacted
 	}
 	if strings.Contains(w, "://") {
 		w = cleanURLs(w)
-		norm = strings.ToLower(stripQuotes(percentDecode(percentDecode(w))))
+		decoded = percentDecode(percentDecode(w))
 	}
-	if strings.ContainsAny(w, "=:") || strings.ContainsAny(norm, "=:") {
+	if strings.ContainsAny(decoded, "=:") {
 		var found bool
 		w, found = redactParams(w)
-		if !found && hasSecretParam(norm) {
+		if !found && hasSecretParam(LowerASCII(stripQuotes(decoded))) {
 			return Redacted // a secret parameter that only its decoding shows
 		}
 	}
@@ -76,12 +124,34 @@ func (sc Scrubber) redactWord(prev, w string, emails bool) string {
 	return w
 }
 
+// LowerASCII returns s with its ASCII letters in lower case, byte for
+// byte: the same length, so that offsets in one are offsets in the other.
+func LowerASCII(s string) string {
+	i := 0
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if c := b[i]; 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 // isScheme reports whether w is an authentication scheme, such as
 // "Bearer" or "Authorization: Bearer".
 func isScheme(w string) bool {
-	w = strings.ToLower(strings.Trim(w, "\"'`:=,;(){}[]<>"))
+	w = strings.Trim(w, "\"'`:=,;(){}[]<>")
+	if len(w) < 3 || len(w) > 21 {
+		return false
+	}
 	for _, s := range schemes {
-		if w == s {
+		if strings.EqualFold(w, s) {
 			return true
 		}
 	}
@@ -93,12 +163,13 @@ func stripQuotes(w string) string {
 	if !strings.ContainsAny(w, "\"'`") {
 		return w
 	}
-	return strings.Map(func(r rune) rune {
-		if r == '"' || r == '\'' || r == '`' {
-			return -1
+	b := make([]byte, 0, len(w))
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c != '"' && c != '\'' && c != '`' {
+			b = append(b, c)
 		}
-		return r
-	}, w)
+	}
+	return string(b)
 }
 
 // percentDecode decodes the %XX escapes of s that are valid and leaves
@@ -132,10 +203,15 @@ func unhex(c byte) byte {
 	return c - 'a' + 10
 }
 
-func isBase64(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		c == '+' || c == '/' || c == '=' || c == '-' || c == '_'
-}
+func isBase64(c byte) bool { return base64Bytes[c] }
+
+// base64Bytes marks the bytes of base64 and base64url, padding included.
+var base64Bytes = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_") {
+		t[c] = true
+	}
+	return t
+}()
 
 // runs calls f for each maximal run of bytes of s that ok accepts.
 func runs(s string, ok func(byte) bool, f func(run string) bool) bool {
@@ -156,11 +232,11 @@ func runs(s string, ok func(byte) bool, f func(run string) bool) bool {
 	return false
 }
 
-// hasJWT reports whether norm, lower case, holds a JWT or a base64 JSON
-// object: "eyJ" and at least 16 more base64url characters.
-func hasJWT(norm string) bool {
-	for rest := norm; ; {
-		i := strings.Index(rest, "eyj")
+// hasJWT reports whether s holds a JWT or a base64 JSON object: "eyJ"
+// (the encoding of `{"`) and at least 16 more base64url characters.
+func hasJWT(s string) bool {
+	for rest := s; ; {
+		i := strings.Index(rest, "eyJ")
 		if i < 0 {
 			return false
 		}
@@ -191,21 +267,24 @@ func hasClientSecret(s string) bool {
 // ("0.A" or "1.A" and at least 30 base64url characters) or a Microsoft
 // account token ("M.C" or "M.R" and as many), not inside a longer run.
 func hasRefreshToken(s string) bool {
-	for i := 0; i+3 <= len(s); i++ {
-		switch s[i : i+3] {
-		case "0.A", "1.A", "M.C", "M.R":
-		default:
-			continue
-		}
-		if i > 0 && isBase64(s[i-1]) {
-			continue
-		}
-		n := 0
-		for j := i + 3; j < len(s) && (isBase64(s[j]) || strings.IndexByte(".!*$", s[j]) >= 0); j++ {
-			n++
-		}
-		if n >= 30 {
-			return true
+	for _, prefix := range [...]string{"0.A", "1.A", "M.C", "M.R"} {
+		for from := 0; ; {
+			i := strings.Index(s[from:], prefix)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + 1
+			if i > 0 && isBase64(s[i-1]) {
+				continue // inside a longer run
+			}
+			n := 0
+			for j := i + len(prefix); j < len(s) && (isBase64(s[j]) || strings.IndexByte(".!*$", s[j]) >= 0); j++ {
+				n++
+			}
+			if n >= 30 {
+				return true
+			}
 		}
 	}
 	return false
@@ -214,13 +293,13 @@ func hasRefreshToken(s string) bool {
 // hasRandomRun reports whether s holds a long run of base64 or hex that
 // looks random: a key, a signature, an opaque token. GUIDs are not.
 func hasRandomRun(s string) bool {
-	return runs(s, isBase64, func(run string) bool {
-		for _, part := range splitGUIDs(run) {
-			if looksRandom(part, 20, 3, 0.4) || looksRandom(part, 32, 2, 0.4) || isHexKey(part) {
-				return true
-			}
-		}
+	if len(s) < 20 {
 		return false
+	}
+	return runs(s, isBase64, func(run string) bool {
+		return len(run) >= 20 && nonGUIDs(run, func(part string) bool {
+			return looksRandom(part, 20, 3, 0.4) || looksRandom(part, 32, 2, 0.4) || isHexKey(part)
+		})
 	})
 }
 
@@ -250,34 +329,35 @@ func quotedOpaque(w string) bool {
 // looking from 16 characters, or at least 32 in two classes of characters
 // without a dash (which names have).
 func opaque(v string) bool {
-	if len(v) < 16 || strings.IndexFunc(v, func(r rune) bool { return r > 0x7f || !isBase64(byte(r)) }) >= 0 {
+	if len(v) < 16 {
 		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if !isBase64(v[i]) {
+			return false
+		}
 	}
 	if strings.Contains(v, "/") {
 		return false // a path, such as a resource ID or an action
 	}
-	for _, part := range splitGUIDs(v) {
-		if looksRandom(part, 16, 2, 0.3) || isHexKey(part) ||
-			len(part) >= 32 && !strings.Contains(part, "-") && looksRandom(part, 32, 2, 0) {
-			return true
-		}
-	}
-	return false
+	return nonGUIDs(v, func(part string) bool {
+		return looksRandom(part, 16, 2, 0.3) || isHexKey(part) ||
+			len(part) >= 32 && !strings.Contains(part, "-") && looksRandom(part, 32, 2, 0)
+	})
 }
 
-// splitGUIDs returns the parts of s around the GUIDs in it.
-func splitGUIDs(s string) []string {
-	var parts []string
-	for i := 0; i+36 <= len(s); {
-		if isGUID(s[i : i+36]) {
-			parts = append(parts, s[:i])
-			s = s[i+36:]
-			i = 0
-			continue
+// nonGUIDs calls f for each part of s around the GUIDs in it, and
+// reports whether f did for one.
+func nonGUIDs(s string, f func(part string) bool) bool {
+	for i := 0; i+36 <= len(s); i++ {
+		if s[i+8] == '-' && isGUID(s[i:i+36]) {
+			if f(s[:i]) {
+				return true
+			}
+			s, i = s[i+36:], -1
 		}
-		i++
 	}
-	return append(parts, s)
+	return f(s)
 }
 
 // isGUID reports whether s is a GUID: 8-4-4-4-12 hex digits.

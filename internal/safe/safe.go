@@ -83,6 +83,9 @@ type Scrubber struct {
 	needles []string // lower case
 }
 
+// IsZero reports whether sc knows no value to redact.
+func (sc Scrubber) IsZero() bool { return len(sc.needles) == 0 }
+
 // minNeedle is the shortest exact value a Scrubber redacts: shorter ones
 // would redact ordinary words.
 const minNeedle = 8
@@ -100,9 +103,13 @@ func (sc Scrubber) With(values ...string) Scrubber {
 	}
 	for _, v := range values {
 		add(v)
-		for _, part := range strings.FieldsFunc(v, func(r rune) bool {
-			return r == ' ' || r == '.' || r == '&' || r == ';' || r == ':' || r == ','
-		}) {
+		for rest := v; rest != ""; {
+			part := rest
+			if i := strings.IndexAny(rest, " .&;:,"); i >= 0 {
+				part, rest = rest[:i], rest[i+1:]
+			} else {
+				rest = ""
+			}
 			add(part)
 			if _, after, ok := strings.Cut(part, "="); ok {
 				add(after)
@@ -130,7 +137,7 @@ func (sc Scrubber) WithClaims(claims string) Scrubber {
 
 // needle returns v as redactWord compares words: without quotes, in lower
 // case.
-func needle(v string) string { return strings.ToLower(stripQuotes(percentDecode(v))) }
+func needle(v string) string { return LowerASCII(stripQuotes(percentDecode(v))) }
 
 // Clean returns s made fit for telemetry as a value of kind k by the zero
 // Scrubber.
@@ -168,6 +175,9 @@ func (sc Scrubber) Clean(k Kind, s string) Value {
 	case Code:
 		return sc.token(s, bound, func(r rune) bool { return isAlnum(r) || strings.ContainsRune("_.:/-", r) })
 	case ID:
+		if IsGUID(s) {
+			return Value{s} // the shape of most IDs, which no rule redacts
+		}
 		return sc.token(s, bound, func(r rune) bool { return isAlnum(r) || strings.ContainsRune("-_.:;<>{}", r) })
 	case URI:
 		return sc.uri(s, bound)
@@ -209,6 +219,9 @@ func normalize(s string, limit int) string {
 	if len(s) > limit {
 		s, cut = s[:limit], true
 	}
+	if !cut && isNormal(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -239,6 +252,21 @@ func normalize(s string, limit int) string {
 		}
 	}
 	return out
+}
+
+// isNormal reports whether normalize would leave s as it is: printable
+// ASCII, single spaces between words and none at the ends. Other text
+// takes the slow path.
+func isNormal(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < ' ' || c > '~':
+			return false
+		case c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' '):
+			return false
+		}
+	}
+	return true
 }
 
 // truncate cuts s to at most bound bytes, at the end of a word, with an
