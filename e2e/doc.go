@@ -15,7 +15,9 @@
 // tests of the rules. Prometheus and promtool are built from the tools-only
 // module in ./prometheus; build them before the tests with
 // (cd prometheus && GOWORK=off go tool -n prometheus && GOWORK=off go tool -n promtool),
-// as test.sh does.
+// as test.sh does. TestSpanCounts runs the scenarios' spans through the
+// collector of ./otelcol with otelcol/spancounts.yaml, which counts the
+// failures from the spans, into Prometheus.
 //
 // The Azure Monitor tests run the example and an azblob client through a
 // real OpenTelemetry Collector with the azure_monitor exporter, built from
