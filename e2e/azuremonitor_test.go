@@ -625,17 +625,29 @@ func freeLoopbackAddr(t *testing.T) string {
 // the test ends, and its output logged if the test failed.
 func startCollector(t *testing.T, connectionString string) (otlpHTTP string) {
 	t.Helper()
+	// The exporter reads APPLICATIONINSIGHTS_CONNECTION_STRING itself and
+	// prefers it to the configuration: never inherit one.
+	return runCollector(t, collectorConfig, "APPLICATIONINSIGHTS_",
+		"APPLICATIONINSIGHTS_CONNECTION_STRING="+connectionString)
+}
+
+// runCollector runs the collector with the configuration file config (in
+// e2e), with OTLP_HTTP_ENDPOINT and OTLP_GRPC_ENDPOINT free loopback
+// addresses, env added to the test's environment less the variables whose
+// names start with drop, and returns the address of its OTLP/HTTP receiver
+// once it accepts connections. The collector is stopped with SIGTERM when
+// the test ends, and its output logged if the test failed.
+func runCollector(t *testing.T, config, drop string, env ...string) (otlpHTTP string) {
+	t.Helper()
 	path := buildCollector(t)
-	config, err := filepath.Abs(collectorConfig)
+	config, err := filepath.Abs(config)
 	if err != nil {
 		t.Fatal(err)
 	}
 	otlpHTTP, otlpGRPC := freeLoopbackAddr(t), freeLoopbackAddr(t)
 	cmd := exec.Command(path, "--config", config)
-	// The exporter reads APPLICATIONINSIGHTS_CONNECTION_STRING itself and
-	// prefers it to the configuration: never inherit one.
-	cmd.Env = append(environWithout("APPLICATIONINSIGHTS_"),
-		"APPLICATIONINSIGHTS_CONNECTION_STRING="+connectionString,
+	cmd.Env = append(environWithout(drop), env...)
+	cmd.Env = append(cmd.Env,
 		"OTLP_HTTP_ENDPOINT="+otlpHTTP,
 		"OTLP_GRPC_ENDPOINT="+otlpGRPC,
 	)

@@ -5,7 +5,6 @@ package e2e_test
 import (
 	"bytes"
 	"cmp"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,7 +17,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -36,13 +34,10 @@ import (
 //
 // Jaeger is built from the tools-only module in ./jaeger (go.mod's tool
 // directive, Jaeger v1.76.0, that is Jaeger v2): it cannot be built in this
-// module, whose OpenTelemetry versions are the library's. The build is
-// cached by the Go build cache: "go tool -n jaeger" in ./jaeger builds and
-// links Jaeger once (a few minutes and about 2 GB of memory on a cold
-// cache), stores the executable in the build cache and prints its path;
-// every later call prints the cached path at once. test.sh runs it before
-// the tests so that the cold build does not count against the test's
-// timeout.
+// module, whose OpenTelemetry versions are the library's. "go tool -n
+// jaeger" in ./jaeger builds and links Jaeger once (a few minutes and about
+// 2 GB of memory on a cold cache) and the build cache keeps it; see
+// goToolBinary.
 
 // wantScenarios are the scenarios the example promises its users.
 // The test fails if the example drops one.
@@ -277,53 +272,11 @@ type jaeger struct {
 	log      string // the file Jaeger logs to
 }
 
-var jaegerBuild struct {
-	once sync.Once
-	path string
-	err  error
-}
-
 // jaegerBinary returns the path of the Jaeger executable, built by the Go
 // toolchain from the tools-only module in ./jaeger.
 func jaegerBinary(t *testing.T) string {
 	t.Helper()
-	jaegerBuild.once.Do(func() {
-		// The first "go tool -n" on a cold cache builds Jaeger and
-		// prints a path in a work directory it then removes; the next
-		// prints the executable the build cache kept.
-		// A cold build can outlast the test's timeout: stop it shortly
-		// before, and say how to build Jaeger beforehand.
-		ctx := context.Background()
-		if d, ok := t.Deadline(); ok {
-			margin := min(time.Minute, time.Until(d)/4)
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithDeadline(ctx, d.Add(-margin))
-			defer cancel()
-		}
-		for range 2 {
-			cmd := goCommand(ctx, "jaeger", "tool", "-n", "jaeger")
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			out, err := cmd.Output()
-			if ctx.Err() != nil {
-				jaegerBuild.err = fmt.Errorf("building Jaeger did not finish within the test's timeout; build it first with: cd e2e/jaeger && go tool -n jaeger (test.sh does)")
-				return
-			}
-			if err != nil {
-				jaegerBuild.err = fmt.Errorf("go tool -n jaeger: %v\n%s", err, stderr.Bytes())
-				return
-			}
-			jaegerBuild.path = strings.TrimSpace(string(out))
-			if _, err := os.Stat(jaegerBuild.path); err == nil {
-				return
-			}
-		}
-		jaegerBuild.err = fmt.Errorf("go tool -n jaeger printed %s, which does not exist", jaegerBuild.path)
-	})
-	if jaegerBuild.err != nil {
-		t.Fatal(jaegerBuild.err)
-	}
-	return jaegerBuild.path
+	return goToolBinary(t, "jaeger", "jaeger")
 }
 
 // startJaeger starts Jaeger on free loopback ports with ./jaeger/config.yaml
@@ -354,7 +307,7 @@ func startJaeger(t *testing.T) *jaeger {
 		"JAEGER_HEALTH="+health,
 	)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = jaegerSysProcAttr()
+	cmd.SysProcAttr = childSysProcAttr()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
