@@ -17,10 +17,10 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/tracing/azotel"
 
+	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/internal/fakeentra"
 	"github.com/azauthtrace/azauthtrace/internal/oteltest"
-	"github.com/azauthtrace/azauthtrace/policy"
 )
 
 // leak is a secret a hostile server puts in a response: value is what it
@@ -219,7 +219,7 @@ func TestPolicyLeaks(t *testing.T) {
 					opts := &azcore.ClientOptions{
 						Transport:        srv.Client(),
 						Retry:            azpolicy.RetryOptions{MaxRetries: -1},
-						PerRetryPolicies: []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})},
+						PerRetryPolicies: []azpolicy.Policy{authpolicy.New(&authpolicy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})},
 					}
 					if traced {
 						opts.TracingProvider = azotel.NewTracingProvider(tel.TracerProvider, nil)

@@ -21,12 +21,12 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
 	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
 	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
-	"github.com/azauthtrace/azauthtrace/policy"
 )
 
 // e2eCanary is put in the access token (its header, a claim nobody reads,
@@ -114,7 +114,7 @@ func e2eSetup(t *testing.T, srv *fakeservice.Server, host string, azotelOn, with
 		Retry:     azpolicy.RetryOptions{MaxRetries: -1},
 	}
 	if withPolicy {
-		opts.PerRetryPolicies = []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})}
+		opts.PerRetryPolicies = []azpolicy.Policy{authpolicy.New(&authpolicy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})}
 	}
 	if azotelOn {
 		opts.TracingProvider = azotel.NewTracingProvider(tel.TracerProvider, nil)
@@ -325,16 +325,18 @@ func TestPolicyEndToEndClaimsChallenge(t *testing.T) {
 	srv := e2eServices()
 	defer srv.Close()
 	c := corpus.MustGet("graph_401_cae_insufficient_claims_location")
+	// The bearer token policy answers the challenge: it is a challenge,
+	// not a failure (no class, no error code, no principal).
 	challenge := map[attribute.Key]any{
-		otelx.ClassKey:                     "claims_challenge",
-		otelx.ErrorCodeKey:                 *c.Expected.ErrorCode,
+		otelx.ChallengeKindKey:             "claims",
 		otelx.CorrelationIDKey:             *c.Expected.CorrelationID,
 		otelx.ServiceRequestIDKey:          *c.Expected.RequestID,
 		otelx.ChallengeErrorKey:            "insufficient_claims",
 		otelx.ChallengeClaimsKey:           true,
 		otelx.ChallengeAuthorizationURIKey: "https://login.microsoftonline.com/common/oauth2/authorize",
-		otelx.PrincipalObjectIDKey:         e2eObject,
-		otelx.PrincipalTenantIDKey:         e2eTenant,
+		otelx.ClassKey:                     nil,
+		otelx.ErrorCodeKey:                 nil,
+		otelx.PrincipalObjectIDKey:         nil,
 	}
 	for _, azotelOn := range []bool{false, true} {
 		t.Run(fmt.Sprintf("azotel=%v", azotelOn), func(t *testing.T) {
@@ -366,15 +368,21 @@ func TestPolicyEndToEndClaimsChallenge(t *testing.T) {
 				if op.Status().Code != codes.Unset {
 					t.Errorf("operation status %+v, want unset: the retry succeeded", op.Status())
 				}
-				failures, retries := tree.events(op, otelx.FailureEvent), tree.events(op, otelx.ChallengeRetryEvent)
-				if len(failures) != 1 || len(retries) != 1 {
+				challenges, retries := tree.events(op, otelx.ChallengeEvent), tree.events(op, otelx.ChallengeRetryEvent)
+				if len(challenges) != 1 || len(retries) != 1 || len(tree.events(op, otelx.FailureEvent)) != 0 {
 					t.Fatalf("operation events %v; want the challenge and the retry", op.Events())
 				}
-				oteltest.CheckAttrs(t, "challenge event", failures[0].Attributes, challengeWant)
+				oteltest.CheckAttrs(t, "challenge event", challenges[0].Attributes, challengeWant)
 				oteltest.CheckAttrs(t, "retry event", retries[0].Attributes, map[attribute.Key]any{
 					otelx.ChallengeRetryKey: true, otelx.HTTPStatusCodeKey: int64(200), otelx.ClassKey: nil,
 				})
-				oteltest.CheckAttrs(t, "operation span", op.Attributes(), challengeWant)
+				// Nothing of the challenge is left on the operation span:
+				// its outcome is the retry's, a success.
+				for _, kv := range op.Attributes() {
+					if strings.HasPrefix(string(kv.Key), otelx.Namespace) {
+						t.Errorf("operation span has %s after an answered challenge", kv.Key)
+					}
+				}
 			} else {
 				tries := tree.named("GET " + fakeservice.GraphHost)
 				if len(tries) != 2 {
@@ -389,8 +397,8 @@ func TestPolicyEndToEndClaimsChallenge(t *testing.T) {
 				oteltest.CheckAttrs(t, "retry span", tries[1].Attributes(), map[attribute.Key]any{
 					otelx.ChallengeRetryKey: true, otelx.HTTPStatusCodeKey: int64(200), otelx.ClassKey: nil,
 				})
-				if tries[0].Status().Code != codes.Error || tries[1].Status().Code != codes.Unset {
-					t.Errorf("statuses %v, %v; want Error, then unset", tries[0].Status(), tries[1].Status())
+				if tries[0].Status().Code != codes.Unset || tries[1].Status().Code != codes.Unset {
+					t.Errorf("statuses %v, %v; want both unset: the challenge was answered", tries[0].Status(), tries[1].Status())
 				}
 				// In time order: token, challenge, token with claims, retry.
 				order := []sdktrace.ReadOnlySpan{tokens[0], tries[0], tokens[1], tries[1]}
@@ -441,7 +449,7 @@ func TestPolicyEndToEndMetrics(t *testing.T) {
 	srv := e2eServices()
 	defer srv.Close()
 	tel := oteltest.New(t)
-	p := policy.New(&policy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})
+	p := authpolicy.New(&authpolicy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})
 	for _, tc := range e2eCases {
 		opts := &azcore.ClientOptions{Transport: srv.Client(), PerRetryPolicies: []azpolicy.Policy{p}}
 		client := newE2EClient(t, srv.URL(tc.host), e2eCredential, opts)

@@ -20,7 +20,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/internal/record"
+	"github.com/azauthtrace/azauthtrace/internal/core"
 	"github.com/azauthtrace/azauthtrace/internal/safe"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
@@ -86,13 +86,13 @@ func New(inner azcore.TokenCredential, opts *Options) *Credential {
 		inner:     inner,
 		credType:  credType,
 		spanName:  credType + ".GetToken",
-		tracer:    record.Tracer(o.TracerProvider),
+		tracer:    core.Tracer(o.TracerProvider),
 		startOpts: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)},
 		spanAttrs: append([]attribute.KeyValue{otelx.CredentialTypeKey.String(credType)}, o.Attributes...),
 		redact:    safe.Scrubber{}.With(o.Redact...),
 	}
 
-	meter := record.Meter(o.MeterProvider)
+	meter := core.Meter(o.MeterProvider)
 	var err error
 	c.requests, err = meter.Int64Counter(otelx.TokenRequestsMetric,
 		metric.WithUnit("{request}"),
@@ -217,7 +217,7 @@ func (c *Credential) end(ctx context.Context, span trace.Span, timed bool, d tim
 	}
 	sc := c.scrubber(opts.Claims)
 	attrs := append([]attribute.KeyValue{}, c.spanAttrs...)
-	attrs = record.Strings(attrs, sc, []record.KeyString{
+	attrs = core.Strings(attrs, sc, []core.KeyString{
 		{Key: otelx.TokenScopesKey, Value: strings.Join(opts.Scopes, " ")},
 		{Key: otelx.TokenTenantIDKey, Value: opts.TenantID},
 	})
@@ -235,9 +235,9 @@ func (c *Credential) end(ctx context.Context, span trace.Span, timed bool, d tim
 		return
 	}
 
-	attrs = append(attrs, record.ErrorType(err))
+	attrs = append(attrs, core.ErrorType(err))
 	if ok {
-		attrs = record.FailureAttributes(attrs, f, sc)
+		attrs = core.FailureAttributes(attrs, f, sc)
 	}
 	if f.StatusCode == 0 {
 		if status := responseStatus(err); status != 0 {
@@ -261,14 +261,14 @@ func (c *Credential) scrubber(claims string) safe.Scrubber { return c.redact.Wit
 // chain tried.
 func chainAttributes(a *azauthtrace.Failure, sc safe.Scrubber) []attribute.KeyValue {
 	attrs := []attribute.KeyValue{
-		record.String(sc, otelx.CredentialTypeKey, a.Credential),
+		core.String(sc, otelx.CredentialTypeKey, a.Credential),
 		otelx.ClassKey.String(string(a.Class)),
-		record.String(sc, otelx.DescriptionKey, a.Description),
+		core.String(sc, otelx.DescriptionKey, a.Description),
 	}
 	if a.AADSTS != 0 {
 		attrs = append(attrs, otelx.AADSTSKey.Int(a.AADSTS))
 	}
-	return record.Strings(attrs, sc, []record.KeyString{{Key: otelx.ErrorCodeKey, Value: a.ErrorCode}})
+	return core.Strings(attrs, sc, []core.KeyString{{Key: otelx.ErrorCodeKey, Value: a.ErrorCode}})
 }
 
 // statusDescription returns the span status description of a failure:

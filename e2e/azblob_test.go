@@ -17,12 +17,12 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
 	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
 	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
-	"github.com/azauthtrace/azauthtrace/policy"
 )
 
 // canary is in the access token and in every URL's query string; it must
@@ -66,7 +66,7 @@ func newBlobClient(t *testing.T, srv *fakeservice.Server, tel *oteltest.Telemetr
 	opts.Transport = srv.Client()
 	opts.Retry = azpolicy.RetryOptions{MaxRetries: -1}
 	if withPolicy {
-		opts.PerRetryPolicies = []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})}
+		opts.PerRetryPolicies = []azpolicy.Policy{authpolicy.New(&authpolicy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})}
 	}
 	if azotelOn {
 		opts.TracingProvider = azotel.NewTracingProvider(tel.TracerProvider, nil)

@@ -24,9 +24,9 @@ import (
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/internal/fakeentra"
-	"github.com/azauthtrace/azauthtrace/policy"
 )
 
 // otlpReceiver is a local OTLP/HTTP trace endpoint that decodes every
@@ -141,7 +141,7 @@ func TestOTLPExportOfHostileBytes(t *testing.T) {
 		opts := &azcore.ClientOptions{
 			Transport:        svc.Client(),
 			Retry:            azpolicy.RetryOptions{MaxRetries: -1},
-			PerRetryPolicies: []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: tp, MeterProvider: metricnoop.NewMeterProvider(), RecordPrincipalNames: true})},
+			PerRetryPolicies: []azpolicy.Policy{authpolicy.New(&authpolicy.Options{TracerProvider: tp, MeterProvider: metricnoop.NewMeterProvider(), RecordPrincipalNames: true})},
 		}
 		if traced {
 			opts.TracingProvider = azotel.NewTracingProvider(tp, nil)

@@ -59,10 +59,10 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
+	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/example/otelenv"
 	"github.com/azauthtrace/azauthtrace/example/scenario"
-	"github.com/azauthtrace/azauthtrace/policy"
 )
 
 // serviceName is the default service.name of the exported telemetry.
@@ -177,7 +177,7 @@ func instrumentation(tp *sdktrace.TracerProvider, mp metric.MeterProvider) scena
 		},
 		ClientOptions: azcore.ClientOptions{
 			TracingProvider:  azotel.NewTracingProvider(tp, nil),
-			PerRetryPolicies: []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: tp, MeterProvider: mp})},
+			PerRetryPolicies: []azpolicy.Policy{authpolicy.New(&authpolicy.Options{TracerProvider: tp, MeterProvider: mp})},
 		},
 	}
 }

@@ -75,6 +75,12 @@ const (
 	ChallengeAuthorizationURIKey = attribute.Key(Namespace + "challenge.authorization_uri")
 	// ChallengeResourceKey is the resource the challenge names.
 	ChallengeResourceKey = attribute.Key(Namespace + "challenge.resource")
+	// ChallengeKindKey is the kind of a challenge the client answers by
+	// itself, recorded as a challenge and not as a failure: "claims" (a
+	// Continuous Access Evaluation challenge) or "discovery" (Key Vault's
+	// and Storage's challenge that names the authority to get a token
+	// from).
+	ChallengeKindKey = attribute.Key(Namespace + "challenge.kind")
 	// ChallengeRetryKey is true on the span or event of a request sent
 	// again after a claims challenge, with a token requested for those
 	// claims; its http.response.status_code says whether the service
@@ -150,6 +156,12 @@ const (
 	// SDK's own HTTP span) already describes the HTTP request. It carries
 	// the failure's attributes and the request's method, URL and status.
 	FailureEvent = Namespace + "failure"
+	// ChallengeEvent is the name of the span event recorded, on the span
+	// that encloses a try, for a challenge the client answers by itself:
+	// it carries ChallengeKindKey, the challenge's attributes, the
+	// response's IDs and the request's method, URL and status, and no
+	// class, as it is no failure.
+	ChallengeEvent = Namespace + "challenge"
 	// ChallengeRetryEvent is the name of the span event recorded, on the
 	// same span as FailureEvent, for a request sent again after a claims
 	// challenge that did not fail again. It carries ChallengeRetryKey and
@@ -167,8 +179,14 @@ const (
 	// seconds, by CredentialTypeKey and OutcomeKey.
 	TokenDurationMetric = "azauth.token.duration"
 	// FailuresMetric counts auth failures of service calls, by ClassKey,
-	// HTTPStatusCodeKey and ServerAddressKey.
+	// HTTPStatusCodeKey and ServerAddressKey. Challenges the client
+	// answers by itself are not failures: see ChallengesMetric.
 	FailuresMetric = "azauth.failures"
+	// ChallengesMetric counts the challenges of services that the client
+	// answers by itself (a new Key Vault client's first request, a
+	// Continuous Access Evaluation challenge), by ServerAddressKey and
+	// ChallengeKindKey.
+	ChallengesMetric = "azauth.challenges"
 
 	// OutcomeKey is "success", the failure class, or "unknown" for a
 	// failure the classifier does not recognise.

@@ -68,6 +68,9 @@ type Diagnosis struct {
 	// the token's.
 	DeniedObjectID string
 	Action, Scope  string
+	// Challenge is the kind of the challenge the client answered
+	// (azauth.challenge.kind), "" when there was none.
+	Challenge string
 	// ClaimsReason is what a claims challenge asked for.
 	ClaimsReason string
 	// RetryStatus is the status of the retry with a token for a claims
@@ -101,6 +104,8 @@ func diagnose(spans []sdktrace.ReadOnlySpan) Diagnosis {
 			switch e.Name {
 			case otelx.FailureEvent:
 				failure = e.Attributes
+			case otelx.ChallengeEvent:
+				d.readChallenge(e.Attributes)
 			case otelx.ChallengeRetryEvent:
 				if v, ok := lookup(e.Attributes, otelx.HTTPStatusCodeKey); ok {
 					d.RetryStatus = int(v.AsInt64())
@@ -121,6 +126,9 @@ func diagnose(spans []sdktrace.ReadOnlySpan) Diagnosis {
 		}
 		if _, ok := lookup(attrs, otelx.ClassKey); ok && !hasEvent(s, otelx.FailureEvent) {
 			failure = attrs
+		}
+		if _, ok := lookup(attrs, otelx.ChallengeKindKey); ok {
+			d.readChallenge(attrs)
 		}
 		if v, ok := lookup(attrs, otelx.ChallengeRetryKey); ok && v.AsBool() {
 			if v, ok := lookup(attrs, otelx.HTTPStatusCodeKey); ok {
@@ -171,8 +179,20 @@ func diagnose(spans []sdktrace.ReadOnlySpan) Diagnosis {
 	d.PrincipalAppID = str(otelx.PrincipalAppIDKey)
 	d.Action = str(otelx.DeniedActionKey)
 	d.Scope = str(otelx.DeniedScopeKey)
-	d.ClaimsReason = str(otelx.ChallengeClaimsReasonKey)
+	if r := str(otelx.ChallengeClaimsReasonKey); r != "" {
+		d.ClaimsReason = r
+	}
 	return d
+}
+
+// readChallenge reads an answered challenge's kind and claims reason.
+func (d *Diagnosis) readChallenge(attrs []attribute.KeyValue) {
+	if v, ok := lookup(attrs, otelx.ChallengeKindKey); ok {
+		d.Challenge = v.AsString()
+	}
+	if v, ok := lookup(attrs, otelx.ChallengeClaimsReasonKey); ok {
+		d.ClaimsReason = v.AsString()
+	}
 }
 
 // azcoreStatusCodeKey is the status code attribute of azcore's HTTP spans.
@@ -213,6 +233,7 @@ func (r Result) compare() []string {
 	check("principal", e.PrincipalID, d.PrincipalID)
 	check("denied object ID", e.DeniedObjectID, d.DeniedObjectID)
 	check("HTTP status", e.StatusCode, d.StatusCode)
+	check("challenge", e.Challenge, d.Challenge)
 	if e.Class == "" && r.Err != nil {
 		out = append(out, "the call failed: "+firstLine(r.Err.Error()))
 	}

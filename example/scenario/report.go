@@ -82,6 +82,9 @@ func WriteBlock(w io.Writer, r Result) {
 			line("named", d.DeniedObjectID+" (by the service: not the token's)")
 		}
 	}
+	if d.Challenge != "" {
+		line("challenge", d.Challenge+", answered by the SDK (not a failure)")
+	}
 	if d.ClaimsReason != "" {
 		line("claims", d.ClaimsReason)
 	}

@@ -77,6 +77,9 @@ type Expectation struct {
 	// StatusCode is the HTTP status of the failure, or of the successful
 	// call; 0 when there was no HTTP response (a CLI, a chain).
 	StatusCode int
+	// Challenge is the kind of challenge the client answers on the way
+	// (azauth.challenge.kind: claims, discovery); "" for none.
+	Challenge string
 }
 
 // Scenario is one failure (or success) the example plays.

@@ -28,7 +28,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
-	"github.com/azauthtrace/azauthtrace/internal/record"
+	"github.com/azauthtrace/azauthtrace/internal/core"
 	"github.com/azauthtrace/azauthtrace/internal/safe"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
@@ -60,14 +60,14 @@ func New(tb testing.TB, opts ...sdktrace.TracerProviderOption) *Telemetry {
 }
 
 // CheckAttributes fails the test for every attribute the library set that
-// record.Check finds wrong, on spans, span events and metric points, and
+// core.Check finds wrong, on spans, span events and metric points, and
 // for every status description of the library's spans that safe.Clean
 // would change. Every test that records with [New] runs it when it ends.
 func (tel *Telemetry) CheckAttributes(tb testing.TB) {
 	tb.Helper()
 	check := func(where string, kvs []attribute.KeyValue) {
 		for _, kv := range kvs {
-			if err := record.Check(kv); err != nil {
+			if err := core.Check(kv); err != nil {
 				tb.Errorf("%s: %v", where, err)
 			}
 		}

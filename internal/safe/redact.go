@@ -340,6 +340,9 @@ func opaque(v string) bool {
 	if strings.Contains(v, "/") {
 		return false // a path, such as a resource ID or an action
 	}
+	if strings.Contains(v, "-") && strings.Trim(v, "0123456789abcdefABCDEF-") == "" {
+		return false // a GUID, or a part of one
+	}
 	return nonGUIDs(v, func(part string) bool {
 		return looksRandom(part, 16, 2, 0.3) || isHexKey(part) ||
 			len(part) >= 32 && !strings.Contains(part, "-") && looksRandom(part, 32, 2, 0)

@@ -1,4 +1,4 @@
-package policy_test
+package authpolicy_test
 
 import (
 	"context"
@@ -12,9 +12,9 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
 	"github.com/azauthtrace/azauthtrace/otelx"
-	"github.com/azauthtrace/azauthtrace/policy"
 )
 
 // keepingProvider is a TracerProvider whose spans record and keep the
@@ -61,7 +61,7 @@ func TestPolicyLeavesGivenAttributesAlone(t *testing.T) {
 	defer srv.Close()
 	tp := &keepingProvider{}
 	pl := newPipeline(pipelineOptions{
-		policies:  []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: tp, MeterProvider: metricnoop.NewMeterProvider()})},
+		policies:  []azpolicy.Policy{authpolicy.New(&authpolicy.Options{TracerProvider: tp, MeterProvider: metricnoop.NewMeterProvider()})},
 		transport: srv.Client(),
 		cred:      tokenCredential(),
 	})

@@ -1,4 +1,4 @@
-package policy
+package core
 
 import (
 	"cmp"
@@ -8,17 +8,17 @@ import (
 	"strings"
 )
 
-// maxTokenLen bounds the Authorization header values the policy decodes.
+// MaxTokenLen bounds the Authorization header values the policy decodes.
 // Entra ID access tokens are a few kilobytes; anything longer is not one.
-const maxTokenLen = 16 << 10
+const MaxTokenLen = 16 << 10
 
-// maxClaimLen bounds each recorded claim value. Managed identity resource
+// MaxClaimLen bounds each recorded claim value. Managed identity resource
 // IDs (xms_mirid) are the longest legitimate values, a few hundred bytes.
-const maxClaimLen = 1024
+const MaxClaimLen = 1024
 
-// principal is who an access token was issued to, as its payload says.
+// Principal is who an access token was issued to, as its payload says.
 // It holds identifiers only; the token itself is never kept.
-type principal struct {
+type Principal struct {
 	TenantID          string // tid
 	ObjectID          string // oid
 	AppID             string // appid (v1 tokens) or azp (v2 tokens)
@@ -30,7 +30,7 @@ type principal struct {
 	Name string
 }
 
-// claims are the claims of an access token's payload that principal reads.
+// claims are the claims of an access token's payload that PrincipalFromAuthorization reads.
 type claims struct {
 	TenantID          string `json:"tid"`
 	ObjectID          string `json:"oid"`
@@ -45,35 +45,35 @@ type claims struct {
 	Name              string `json:"name"`
 }
 
-// principalFromAuthorization decodes the payload of the bearer token in an
+// PrincipalFromAuthorization decodes the payload of the bearer token in an
 // Authorization header value. It checks no signature: the result says who
 // the caller claimed to be, which is what a service that denied the call
 // saw. ok is false when the value is not a bearer JWT with a JSON object
 // payload naming someone. withNames fills Name. The token never leaves this
 // function.
-func principalFromAuthorization(authorization string, withNames bool) (p principal, ok bool) {
+func PrincipalFromAuthorization(authorization string, withNames bool) (p Principal, ok bool) {
 	scheme, token, _ := strings.Cut(authorization, " ")
-	if !strings.EqualFold(scheme, "Bearer") || len(authorization) > maxTokenLen {
-		return principal{}, false
+	if !strings.EqualFold(scheme, "Bearer") || len(authorization) > MaxTokenLen {
+		return Principal{}, false
 	}
 	// A signed JWT (JWS compact form) is header.payload.signature. An
 	// encrypted one (JWE) has five parts and an unreadable payload.
 	parts := strings.Split(strings.TrimSpace(token), ".")
 	if len(parts) != 3 || parts[0] == "" || parts[1] == "" {
-		return principal{}, false
+		return Principal{}, false
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
 	if err != nil {
-		return principal{}, false
+		return Principal{}, false
 	}
 	var c claims
 	// A claim of another type than string is left out; the others are
 	// still read.
 	var typeErr *json.UnmarshalTypeError
 	if err := json.Unmarshal(payload, &c); err != nil && !errors.As(err, &typeErr) {
-		return principal{}, false
+		return Principal{}, false
 	}
-	p = principal{
+	p = Principal{
 		TenantID:          bounded(c.TenantID),
 		ObjectID:          bounded(c.ObjectID),
 		AppID:             bounded(cmp.Or(c.AppID, c.AuthorizedParty)),
@@ -83,12 +83,12 @@ func principalFromAuthorization(authorization string, withNames bool) (p princip
 	if withNames {
 		p.Name = bounded(cmp.Or(c.UPN, c.UniqueName, c.PreferredUsername, c.Email, c.Name))
 	}
-	return p, p != principal{}
+	return p, p != Principal{}
 }
 
 // bounded returns a claim value, or "" when it is too long to be one.
 func bounded(v string) string {
-	if len(v) > maxClaimLen {
+	if len(v) > MaxClaimLen {
 		return ""
 	}
 	return v

@@ -1,4 +1,4 @@
-package policy_test
+package authpolicy_test
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
+	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/otelx"
-	"github.com/azauthtrace/azauthtrace/policy"
 )
 
 // ExampleNew adds the policy to an SDK client's options. Any client of the
@@ -35,7 +35,7 @@ func ExampleNew() {
 	recorder := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(recorder))
 	opts := azcore.ClientOptions{
-		PerRetryPolicies: []azpolicy.Policy{policy.New(&policy.Options{
+		PerRetryPolicies: []azpolicy.Policy{authpolicy.New(&authpolicy.Options{
 			TracerProvider: tp,
 			MeterProvider:  metricnoop.NewMeterProvider(),
 		})},

@@ -1,4 +1,4 @@
-package policy_test
+package authpolicy_test
 
 import (
 	"context"
@@ -18,9 +18,9 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
+	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
 	"github.com/azauthtrace/azauthtrace/internal/oteltest"
-	"github.com/azauthtrace/azauthtrace/policy"
 )
 
 // recordingProviders returns SDK providers that record every span and
@@ -131,7 +131,7 @@ func BenchmarkPipeline(b *testing.B) {
 			tp, mp := recordingProviders(b, sampler)
 			return azcore.ClientOptions{
 				Transport:        &http.Client{Transport: transport()},
-				PerRetryPolicies: []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: tp, MeterProvider: mp})},
+				PerRetryPolicies: []azpolicy.Policy{authpolicy.New(&authpolicy.Options{TracerProvider: tp, MeterProvider: mp})},
 			}
 		}
 	}
@@ -153,7 +153,7 @@ func BenchmarkPipeline(b *testing.B) {
 			return azcore.ClientOptions{
 				Transport:        &http.Client{Transport: transport()},
 				TracingProvider:  azotel.NewTracingProvider(tp, nil),
-				PerRetryPolicies: []azpolicy.Policy{policy.New(&policy.Options{TracerProvider: tp, MeterProvider: mp})},
+				PerRetryPolicies: []azpolicy.Policy{authpolicy.New(&authpolicy.Options{TracerProvider: tp, MeterProvider: mp})},
 			}
 		}},
 		{"otelhttp", func(b *testing.B) azcore.ClientOptions {
@@ -207,7 +207,7 @@ func BenchmarkPolicyOverhead(b *testing.B) {
 				var p azpolicy.Policy = nopPolicy{}
 				if name == "policy" {
 					tp, mp := recordingProviders(b, sdktrace.AlwaysSample())
-					p = policy.New(&policy.Options{TracerProvider: tp, MeterProvider: mp})
+					p = authpolicy.New(&authpolicy.Options{TracerProvider: tp, MeterProvider: mp})
 				}
 				pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{staticAuthorization("Bearer " + benchToken()), p}, transport: transport})
 				ctx := context.Background()

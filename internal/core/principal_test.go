@@ -1,10 +1,11 @@
-package policy
+package core_test
 
 import (
 	"encoding/base64"
 	"strings"
 	"testing"
 
+	"github.com/azauthtrace/azauthtrace/internal/core"
 	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 )
 
@@ -26,13 +27,13 @@ func TestPrincipalFromAuthorization(t *testing.T) {
 		name      string
 		header    string
 		withNames bool
-		want      principal
+		want      core.Principal
 		ok        bool
 	}{
 		{
 			name:   "app token",
 			header: "Bearer " + oteltest.JWT("", app, "sig"),
-			want: principal{TenantID: "tenant-1", ObjectID: "object-1", AppID: "app-1", Type: "app",
+			want: core.Principal{TenantID: "tenant-1", ObjectID: "object-1", AppID: "app-1", Type: "app",
 				ManagedIdentityID: "/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi"},
 			ok: true,
 		},
@@ -40,37 +41,37 @@ func TestPrincipalFromAuthorization(t *testing.T) {
 			name:      "names only when asked",
 			header:    "Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "preferred_username": "pu@contoso.com", "name": "Some One"}, "sig"),
 			withNames: true,
-			want:      principal{ObjectID: "o", Name: "pu@contoso.com"},
+			want:      core.Principal{ObjectID: "o", Name: "pu@contoso.com"},
 			ok:        true,
 		},
 		{
 			name:   "names left out by default",
 			header: "Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "upn": "u@contoso.com", "email": "e@contoso.com"}, "sig"),
-			want:   principal{ObjectID: "o"},
+			want:   core.Principal{ObjectID: "o"},
 			ok:     true,
 		},
 		{
 			name:   "v2 token: azp",
 			header: "bearer " + oteltest.JWT("", map[string]any{"azp": "app-2", "tid": "t"}, "sig"),
-			want:   principal{AppID: "app-2", TenantID: "t"},
+			want:   core.Principal{AppID: "app-2", TenantID: "t"},
 			ok:     true,
 		},
 		{
 			name:   "padded payload",
 			header: "Bearer " + padded(oteltest.JWT("", map[string]any{"oid": "o1"}, "s")),
-			want:   principal{ObjectID: "o1"},
+			want:   core.Principal{ObjectID: "o1"},
 			ok:     true,
 		},
 		{
 			name:   "claim of another type",
 			header: "Bearer " + oteltest.JWT("", map[string]any{"oid": 42, "tid": "t"}, "s"),
-			want:   principal{TenantID: "t"},
+			want:   core.Principal{TenantID: "t"},
 			ok:     true,
 		},
 		{
 			name:   "overlong claim dropped",
-			header: "Bearer " + oteltest.JWT("", map[string]any{"oid": strings.Repeat("x", maxClaimLen+1), "tid": "t"}, "s"),
-			want:   principal{TenantID: "t"},
+			header: "Bearer " + oteltest.JWT("", map[string]any{"oid": strings.Repeat("x", core.MaxClaimLen+1), "tid": "t"}, "s"),
+			want:   core.Principal{TenantID: "t"},
 			ok:     true,
 		},
 		{name: "no claims of interest", header: "Bearer " + oteltest.JWT("", map[string]any{"aud": "x"}, "s")},
@@ -85,13 +86,13 @@ func TestPrincipalFromAuthorization(t *testing.T) {
 		{name: "bad base64", header: "Bearer a.!!!.c"},
 		{name: "not JSON", header: "Bearer a." + base64.RawURLEncoding.EncodeToString([]byte("not json")) + ".c"},
 		{name: "JSON array", header: "Bearer a." + base64.RawURLEncoding.EncodeToString([]byte(`["oid"]`)) + ".c"},
-		{name: "too long", header: "Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "pad": strings.Repeat("p", maxTokenLen)}, "s")},
+		{name: "too long", header: "Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "pad": strings.Repeat("p", core.MaxTokenLen)}, "s")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := principalFromAuthorization(tt.header, tt.withNames)
+			got, ok := core.PrincipalFromAuthorization(tt.header, tt.withNames)
 			if ok != tt.ok || got != tt.want {
-				t.Errorf("principalFromAuthorization() = %+v, %v; want %+v, %v", got, ok, tt.want, tt.ok)
+				t.Errorf("core.PrincipalFromAuthorization() = %+v, %v; want %+v, %v", got, ok, tt.want, tt.ok)
 			}
 		})
 	}
@@ -103,12 +104,12 @@ func FuzzPrincipalFromAuthorization(f *testing.F) {
 	f.Add("Bearer ..")
 	f.Add("bearer a.=.c")
 	f.Fuzz(func(t *testing.T, header string) {
-		p, ok := principalFromAuthorization(header, true)
-		if ok != (p != principal{}) {
+		p, ok := core.PrincipalFromAuthorization(header, true)
+		if ok != (p != core.Principal{}) {
 			t.Errorf("ok = %v for %+v", ok, p)
 		}
 		for _, v := range []string{p.TenantID, p.ObjectID, p.AppID, p.Type, p.ManagedIdentityID, p.Name} {
-			if len(v) > maxClaimLen {
+			if len(v) > core.MaxClaimLen {
 				t.Errorf("claim of %d bytes", len(v))
 			}
 		}
@@ -135,7 +136,7 @@ func BenchmarkPrincipalFromAuthorization(b *testing.B) {
 	h := "Bearer " + realisticToken()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, ok := principalFromAuthorization(h, false); !ok {
+		if _, ok := core.PrincipalFromAuthorization(h, false); !ok {
 			b.Fatal("not decoded")
 		}
 	}

@@ -1,4 +1,4 @@
-package record_test
+package core_test
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/internal/record"
+	"github.com/azauthtrace/azauthtrace/internal/core"
 	"github.com/azauthtrace/azauthtrace/internal/safe"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
@@ -31,7 +31,7 @@ func TestFailureAttributes(t *testing.T) {
 		Challenge:     azauthtrace.Challenge{Scheme: "Bearer", Error: "insufficient_claims", ClaimsPresent: true, ClaimsReason: "token_revoked"},
 	}
 	got := map[attribute.Key]attribute.Value{}
-	for _, kv := range record.FailureAttributes(nil, f, safe.Scrubber{}) {
+	for _, kv := range core.FailureAttributes(nil, f, safe.Scrubber{}) {
 		if _, dup := got[kv.Key]; dup {
 			t.Errorf("%s set twice", kv.Key)
 		}
@@ -66,10 +66,10 @@ func TestFailureAttributes(t *testing.T) {
 			t.Errorf("%s set for a failure without it", k)
 		}
 	}
-	if kv, ok := record.PrincipalName(f, safe.Scrubber{}); !ok || kv.Value.AsString() != "alice@contoso.com" {
+	if kv, ok := core.PrincipalName(f, safe.Scrubber{}); !ok || kv.Value.AsString() != "alice@contoso.com" {
 		t.Errorf("PrincipalName = %v, %v", kv, ok)
 	}
-	if _, ok := record.PrincipalName(azauthtrace.Failure{}, safe.Scrubber{}); ok {
+	if _, ok := core.PrincipalName(azauthtrace.Failure{}, safe.Scrubber{}); ok {
 		t.Error("PrincipalName of a failure naming nobody")
 	}
 }
@@ -79,7 +79,7 @@ func TestFailureAttributesWithoutChallenge(t *testing.T) {
 	// by hand may hold them.
 	f := azauthtrace.Failure{Class: azauthtrace.ClassTransient, AADSTS: 90033,
 		Challenge: azauthtrace.Challenge{Error: "invalid_token", Resource: "https://vault.azure.net"}}
-	for _, kv := range record.FailureAttributes(nil, f, safe.Scrubber{}) {
+	for _, kv := range core.FailureAttributes(nil, f, safe.Scrubber{}) {
 		switch kv.Key {
 		case otelx.ChallengeClaimsKey, otelx.ChallengeErrorKey, otelx.ChallengeResourceKey:
 			t.Errorf("%s set without a challenge", kv.Key)
@@ -91,10 +91,10 @@ func TestFailureAttributesWithoutChallenge(t *testing.T) {
 }
 
 func TestErrorTypes(t *testing.T) {
-	if got := record.ErrorType(errors.New("x")); got.Value.AsString() != "*errors.errorString" {
+	if got := core.ErrorType(errors.New("x")); got.Value.AsString() != "*errors.errorString" {
 		t.Errorf("ErrorType = %v", got)
 	}
-	if got := record.HTTPErrorType(403); got.Value.AsString() != "403" || got.Key != "error.type" {
+	if got := core.HTTPErrorType(403); got.Value.AsString() != "403" || got.Key != "error.type" {
 		t.Errorf("HTTPErrorType(403) = %v", got)
 	}
 }

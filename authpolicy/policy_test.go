@@ -1,4 +1,4 @@
-package policy_test
+package authpolicy_test
 
 import (
 	"bytes"
@@ -23,11 +23,11 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
 	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
 	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
-	"github.com/azauthtrace/azauthtrace/policy"
 )
 
 // expectedFailure returns the attributes a failure span must carry for a
@@ -223,15 +223,30 @@ func TestPolicyClaimsChallenge(t *testing.T) {
 		t.Fatalf("spans: %s; want the challenge and the retry", spanNames(tel.Recorder))
 	}
 	challenge, retry := spans[0], spans[1]
+	// The bearer token policy answers the challenge: it is recorded as a
+	// challenge, not as a failure, and the operation's outcome is the
+	// retry's.
 	c := corpus.MustGet("graph_401_cae_insufficient_claims_location")
-	want := expectedFailure(c)
-	want[otelx.ChallengeErrorKey] = "insufficient_claims"
-	want[otelx.ChallengeClaimsKey] = true
-	want[otelx.ChallengeAuthorizationURIKey] = "https://login.microsoftonline.com/common/oauth2/authorize"
-	want[otelx.ChallengeRetryKey] = nil
-	oteltest.CheckAttrs(t, "challenge", challenge.Attributes(), want)
-	if challenge.Status().Code != codes.Error {
-		t.Errorf("challenge status = %+v", challenge.Status())
+	oteltest.CheckAttrs(t, "challenge", challenge.Attributes(), map[attribute.Key]any{
+		otelx.ChallengeKindKey:             "claims",
+		otelx.ChallengeErrorKey:            "insufficient_claims",
+		otelx.ChallengeClaimsKey:           true,
+		otelx.ChallengeClaimsReasonKey:     "network_location",
+		otelx.ChallengeAuthorizationURIKey: "https://login.microsoftonline.com/common/oauth2/authorize",
+		otelx.HTTPStatusCodeKey:            int64(401),
+		otelx.CorrelationIDKey:             *c.Expected.CorrelationID,
+		otelx.ClassKey:                     nil,
+		otelx.ErrorCodeKey:                 nil,
+		otelx.ChallengeRetryKey:            nil,
+	})
+	if challenge.Status().Code != codes.Unset {
+		t.Errorf("challenge status = %+v, want unset: an answered challenge is no failure", challenge.Status())
+	}
+	if got := tel.Counts(t, otelx.FailuresMetric); len(got) != 0 {
+		t.Errorf("failures counted %v; want none", got)
+	}
+	if got := tel.Counts(t, otelx.ChallengesMetric); got["azauth.challenge.kind=claims server.address="+fakeservice.GraphHost] != 1 {
+		t.Errorf("challenges counted %v; want one claims challenge of %s", got, fakeservice.GraphHost)
 	}
 	oteltest.CheckAttrs(t, "retry", retry.Attributes(), map[attribute.Key]any{
 		otelx.ChallengeRetryKey: true,
@@ -309,8 +324,10 @@ func TestPolicyAttachesToEnclosingSpan(t *testing.T) {
 			opWant[otelx.URLFullKey] = nil
 			opWant[otelx.ErrorTypeKey] = nil
 			oteltest.CheckAttrs(t, "operation", opSpan.Attributes(), opWant)
-			if opSpan.Status().Code != codes.Unset {
-				t.Errorf("the policy set the operation's status: %+v", opSpan.Status())
+			// The failure ends the operation: its status is Error, whatever
+			// the SDK client sets.
+			if st := opSpan.Status(); st.Code != codes.Error || st.Description != "403 permission: AuthorizationFailed" {
+				t.Errorf("operation status %+v, want Error with the failure's status description", st)
 			}
 			var events []sdktrace.Event
 			for _, e := range opSpan.Events() {
@@ -732,7 +749,7 @@ func TestPolicyConcurrent(t *testing.T) {
 }
 
 func TestNewNil(t *testing.T) {
-	var p azpolicy.Policy = policy.New(nil)
+	var p azpolicy.Policy = authpolicy.New(nil)
 	srv := fakeServices()
 	defer srv.Close()
 	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{p}, transport: srv.Client(), cred: tokenCredential()})

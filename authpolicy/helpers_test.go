@@ -1,4 +1,4 @@
-package policy_test
+package authpolicy_test
 
 import (
 	"context"
@@ -13,9 +13,9 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
+	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
 	"github.com/azauthtrace/azauthtrace/internal/oteltest"
-	"github.com/azauthtrace/azauthtrace/policy"
 )
 
 // canary is put in every place a secret can hide in a request; it must
@@ -57,8 +57,8 @@ func newTelemetry(t testing.TB, opts ...sdktrace.TracerProviderOption) *telemetr
 	return &telemetry{oteltest.New(t, opts...)}
 }
 
-func (tel *telemetry) policy(names bool) *policy.Policy {
-	return policy.New(&policy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider, RecordPrincipalNames: names})
+func (tel *telemetry) policy(names bool) *authpolicy.Policy {
+	return authpolicy.New(&authpolicy.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider, RecordPrincipalNames: names})
 }
 
 // pipelineOptions configures newPipeline.

@@ -1,4 +1,4 @@
-package policy
+package core
 
 import (
 	"net/http"
@@ -33,7 +33,7 @@ func TestURLFull(t *testing.T) {
 			t.Fatal(err)
 		}
 		req := &http.Request{Method: http.MethodGet, URL: u, Header: http.Header{}}
-		attrs := requestAttributes(req, &http.Response{StatusCode: 403}, false, safe.Scrubber{})
+		attrs := requestAttributes(Try{Request: req, Response: &http.Response{StatusCode: 403}})
 		got := ""
 		for _, kv := range attrs {
 			if kv.Key == otelx.URLFullKey {

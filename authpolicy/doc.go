@@ -1,4 +1,4 @@
-// Package policy provides an azcore pipeline policy that makes the
+// Package authpolicy provides an azcore pipeline policy that makes the
 // authentication and authorization failures of any Azure SDK client visible
 // in OpenTelemetry: every 401, 403 and other response that
 // [github.com/azauthtrace/azauthtrace.FromResponse] recognises is recorded
@@ -9,7 +9,7 @@
 //
 // Add the policy to a client's PerRetryPolicies:
 //
-//	p := policy.New(&policy.Options{TracerProvider: tp, MeterProvider: mp})
+//	p := authpolicy.New(&authpolicy.Options{TracerProvider: tp, MeterProvider: mp})
 //	client, err := armresources.NewClient(subscriptionID, cred, &arm.ClientOptions{
 //		ClientOptions: azcore.ClientOptions{
 //			PerRetryPolicies: []azpolicy.Policy{p},
@@ -81,4 +81,4 @@
 // without the policy, and retries behave as before. Errors (a failed
 // connection, a failed token request) are returned unchanged and not
 // recorded.
-package policy
+package authpolicy

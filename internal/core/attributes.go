@@ -1,7 +1,7 @@
-// Package record turns diagnoses into OpenTelemetry attributes, and
+// Package core turns diagnoses into OpenTelemetry attributes, and
 // creates the module's tracers and meters, for the packages that record
 // them (credential and policy).
-package record
+package core
 
 import (
 	"fmt"
@@ -111,6 +111,7 @@ var invented = map[attribute.Key]bool{
 	otelx.ServiceKey:               true,
 	otelx.MitigationKey:            true,
 	otelx.ChallengeClaimsReasonKey: true,
+	otelx.ChallengeKindKey:         true,
 	otelx.ErrorTypeKey:             true,
 	otelx.TokenExpiresOnKey:        true,
 	otelx.TokenRefreshOnKey:        true,
