@@ -248,12 +248,15 @@ func (r *Recorder) annotate(span trace.Span, t Try, f azauthtrace.Failure, faile
 // describe one try.
 func requestAttributes(t Try) []attribute.KeyValue {
 	raw := t.Request
-	u := &url.URL{Scheme: raw.URL.Scheme, Host: raw.URL.Host, Path: raw.URL.Path, RawPath: raw.URL.RawPath, RawQuery: raw.URL.RawQuery}
 	attrs := Strings(nil, safe.Scrubber{}, []KeyString{
 		{Key: otelx.HTTPMethodKey, Value: raw.Method},
 		{Key: otelx.ServerAddressKey, Value: raw.URL.Hostname()},
-		{Key: otelx.URLFullKey, Value: u.String()},
 	})
+	// The URL without user information or fragment: only its scheme,
+	// host, path and api-version are kept.
+	if u := (safe.Scrubber{}).URL(&url.URL{Scheme: raw.URL.Scheme, Host: raw.URL.Host, Path: raw.URL.Path, RawPath: raw.URL.RawPath, RawQuery: raw.URL.RawQuery}); u.String() != "" {
+		attrs = append(attrs, otelx.URLFullKey.String(u.String()))
+	}
 	if t.Response.StatusCode >= http.StatusBadRequest {
 		attrs = append(attrs, HTTPErrorType(t.Response.StatusCode))
 	}

@@ -3,6 +3,7 @@ package safe
 import (
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // secretKeys are the names of parameters whose values are secrets, in
@@ -94,7 +95,7 @@ func (sc Scrubber) shortest() int {
 func (sc Scrubber) redactWord(prev, w string, emails bool) string {
 	decoded := percentDecode(percentDecode(w))
 	if len(sc.needles) > 0 {
-		norm := LowerASCII(stripQuotes(decoded))
+		norm := stripQuotes(decoded)
 		for _, n := range sc.needles {
 			if strings.Contains(norm, n) {
 				return Redacted
@@ -593,13 +594,22 @@ func (sc Scrubber) uri(s string, bound int) Value {
 	if err != nil || u.Scheme == "" || u.Host == "" || u.Opaque != "" {
 		return sc.token(s, bounds[Code], func(r rune) bool { return isAlnum(r) || strings.ContainsRune("_.:/-", r) })
 	}
+	return sc.URL(u)
+}
+
+// URL returns u as a URI value (see [URI]), without parsing it again:
+// for the URL of a request.
+func (sc Scrubber) URL(u *url.URL) Value {
 	out := (&url.URL{Scheme: strings.ToLower(u.Scheme), Host: u.Host}).String()
 	if path := u.EscapedPath(); path != "" {
 		// Each segment of the path is a word of its own: a secret in one
 		// redacts that segment.
 		segments := strings.Split(path, "/")
+		shortest := sc.shortest()
 		for i, seg := range segments {
-			segments[i] = sc.redactWord("", seg, true)
+			if !plainWord("", seg, shortest) && !IsGUID(seg) {
+				segments[i] = sc.redactWord("", seg, true)
+			}
 		}
 		out += strings.Join(segments, "/")
 	}
@@ -609,7 +619,7 @@ func (sc Scrubber) uri(s string, bound int) Value {
 	if isAnchor(u.Fragment) {
 		out += "#" + u.Fragment
 	}
-	if len(out) > bound {
+	if len(out) > bounds[URI] || !utf8.ValidString(out) {
 		return Value{}
 	}
 	return Value{out}

@@ -135,9 +135,10 @@ func (sc Scrubber) WithClaims(claims string) Scrubber {
 	return out
 }
 
-// needle returns v as redactWord compares words: without quotes, in lower
-// case.
-func needle(v string) string { return LowerASCII(stripQuotes(percentDecode(v))) }
+// needle returns v as redactWord compares words: percent-decoded, without
+// quotes. Exact values are matched as they are, in their case: a server
+// that echoes a token or a signature echoes its bytes.
+func needle(v string) string { return stripQuotes(percentDecode(v)) }
 
 // Clean returns s made fit for telemetry as a value of kind k by the zero
 // Scrubber.

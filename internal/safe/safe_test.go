@@ -134,7 +134,6 @@ func TestScrubberRedactsExactValues(t *testing.T) {
 	sc := Scrubber{}.With("Bearer "+token, "CANARYqueryValue", "short")
 	for _, in := range []string{
 		"the service echoed " + token,
-		"echo: " + strings.ToUpper(token),
 		"echo%3A%20opaque%43ANARYtoken",
 		"query=CANARYqueryValue&x=1",
 	} {
