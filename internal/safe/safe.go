@@ -38,10 +38,13 @@ const (
 	// Code is an error code or a credential type: at most 128 bytes of
 	// letters, digits and _ . : / -, or nothing.
 	Code
-	// ID is a correlation or request ID: at most 64 bytes of letters,
-	// digits and - _ . : ; < > { } (a GUID, a service's own format such as
-	// Kusto's "KD2RunQuery;<GUID>", or the placeholder of a pasted
-	// error), or nothing.
+	// ID is a correlation or request ID of a known shape, at most 64
+	// bytes, or nothing: hex digits in groups (a GUID, with braces or
+	// without dashes, or a part of one), with Service Bus's "_G<n>" or
+	// IoT Hub's "-G:<n>" after it, a word and ";" before it (Kusto's
+	// "KD2RunQuery;<GUID>"), or ARM's "<region>:<time>Z:" routing prefix;
+	// or the placeholder of a pasted error ("<traceId>", "xxxx",
+	// "REDACTED").
 	ID
 	// URI is a URL: scheme://host/path, without user information, with no
 	// query parameter but api-version and a numeric code, and no fragment
@@ -176,14 +179,99 @@ func (sc Scrubber) Clean(k Kind, s string) Value {
 	case Code:
 		return sc.token(s, bound, func(r rune) bool { return isAlnum(r) || strings.ContainsRune("_.:/-", r) })
 	case ID:
-		if IsGUID(s) {
-			return Value{s} // the shape of most IDs, which no rule redacts
+		if len(s) > bound || !isID(s) || sc.knows(s) {
+			return Value{}
 		}
-		return sc.token(s, bound, func(r rune) bool { return isAlnum(r) || strings.ContainsRune("-_.:;<>{}", r) })
+		return Value{s}
 	case URI:
 		return sc.uri(s, bound)
 	}
 	return Value{truncate(sc.redact(s, k != Name), bound)}
+}
+
+// knows reports whether s holds a value sc knows.
+func (sc Scrubber) knows(s string) bool {
+	for _, n := range sc.needles {
+		if strings.Contains(s, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// isID reports whether s has the shape of a correlation or request ID:
+// see [ID].
+func isID(s string) bool {
+	if isPlaceholder(s) {
+		return true
+	}
+	if i := strings.IndexByte(s, ';'); i > 0 {
+		// Kusto's client request IDs: "<word>;<GUID>".
+		if !isWord(s[:i]) {
+			return false
+		}
+		s = s[i+1:]
+	} else if parts := strings.SplitN(s, ":", 3); len(parts) == 3 && isWord(parts[0]) && isRoutingTime(parts[1]) {
+		// ARM's routing request IDs: "WESTUS2:20240501T100000Z:<GUID>".
+		s = parts[2]
+	}
+	s = strings.Trim(s, "{}")
+	if i := strings.LastIndex(s, "_G"); i > 0 && isDigits(strings.ReplaceAll(s[i+2:], "S", "")) {
+		s = s[:i] // Service Bus's tracking IDs: "<hex>_G12", "<hex>_G9S2"
+	} else if i := strings.LastIndex(s, "-G:"); i > 0 && isDigits(s[i+3:]) {
+		s = s[:i] // IoT Hub's: "<hex>-G:4"
+	}
+	return isHexGroups(s)
+}
+
+// isHexGroups reports whether s is at least 8 hex digits in groups
+// separated by single dashes.
+func isHexGroups(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case isHex(s[i]):
+			digits++
+		case s[i] != '-':
+			return false
+		}
+	}
+	return digits >= 8
+}
+
+// isPlaceholder reports whether s is what people put in place of an ID in
+// a pasted error: "<traceId>", "xxxx-xxxx", "REDACTED".
+func isPlaceholder(s string) bool {
+	switch {
+	case len(s) > 2 && s[0] == '<' && s[len(s)-1] == '>':
+		return isWord(s[1 : len(s)-1])
+	case strings.EqualFold(s, "redacted"):
+		return true
+	}
+	return strings.Trim(s, "xX-") == "" && strings.ContainsAny(s, "xX")
+}
+
+func isWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(rune(s[i])) && s[i] != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+
+// isRoutingTime reports whether s is a time as ARM writes it in its
+// routing request IDs: "20240501T100000Z".
+func isRoutingTime(s string) bool {
+	return len(s) == 16 && isDigits(s[:8]) && s[8] == 'T' && isDigits(s[9:15]) && s[15] == 'Z'
 }
 
 // shaped returns s when it is within bound and every rune of it is ok,
