@@ -107,6 +107,12 @@ func fromError(err error) (f Failure, ok bool) {
 		}
 		return Failure{}, false
 	}
+	if f, ok = fromKiota(err); ok {
+		return f, true
+	}
+	if f, ok = fromAMQP(err, text); ok {
+		return f, true
+	}
 	if f, ok = fromText(text); ok {
 		return f, true
 	}

@@ -35,6 +35,7 @@ const (
 	serviceGraph        = "Microsoft Graph"
 	serviceCosmos       = "Azure Cosmos DB"
 	serviceServiceBus   = "Azure Service Bus"
+	serviceEventHubs    = "Azure Event Hubs"
 	serviceOpenAI       = "Azure OpenAI"
 	serviceCognitive    = "Azure AI Services"
 	serviceIMDS         = "IMDS"

@@ -231,7 +231,7 @@ var (
 		"not authorized", "does not have authorization", "does not have permission",
 		"claim(s) are required", "claims are required", "lacks the required",
 		"does not have access", "insufficient privileges", "permission", "access is denied",
-		"not allowed to access", "is not permitted",
+		"not allowed to access", "is not permitted", "claims required", "unauthorized access for",
 	}
 	// tokenSignals are words of a rejected or missing bearer token.
 	tokenSignals = []string{
