@@ -358,11 +358,42 @@ func (r *Recorder) name(raw *http.Request) string {
 	return method
 }
 
+// RecordFailure records a failure no HTTP try of the Recorder's showed
+// (an error of an AMQP client, of Kiota, of anything): on the span in ctx,
+// its attributes and an azauth.failure event, and status Error; and, for
+// a service's failure, a count in azauth.failures, with the host of the
+// entity the service named, if any. Token requests' failures are counted
+// by the credential decorator, not here.
+func (r *Recorder) RecordFailure(ctx context.Context, f azauthtrace.Failure) {
+	defer func() {
+		if p := recover(); p != nil {
+			otel.Handle(fmt.Errorf("azauthtrace: recording a failure: %v", p))
+		}
+	}()
+	if span := trace.SpanFromContext(ctx); span.IsRecording() {
+		attrs := FailureAttributes(slices.Clone(r.attrs), f, safe.Scrubber{})
+		span.SetAttributes(attrs...)
+		span.AddEvent(otelx.FailureEvent, trace.WithAttributes(attrs...))
+		span.SetStatus(codes.Error, statusDescription(f.StatusCode, f))
+	}
+	if f.Source != azauthtrace.SourceService || !r.failures.Enabled(ctx) {
+		return
+	}
+	attrs := []attribute.KeyValue{otelx.ClassKey.String(string(f.Class)), otelx.HTTPStatusCodeKey.Int(f.StatusCode)}
+	if u, err := url.Parse(f.Scope); err == nil && u.Host != "" {
+		attrs = append(attrs, String(safe.Scrubber{}, otelx.ServerAddressKey, u.Hostname()))
+	}
+	r.failures.Add(ctx, 1, metric.WithAttributes(attrs...))
+}
+
 // statusDescription is the short span status description of a failure,
 // such as "403 permission: AuthorizationFailed". It never holds the
 // service's message, which may name the caller.
 func statusDescription(status int, f azauthtrace.Failure) string {
-	s := strconv.Itoa(status) + " " + string(f.Class)
+	s := string(f.Class)
+	if status != 0 {
+		s = strconv.Itoa(status) + " " + s
+	}
 	if f.ErrorCode != "" {
 		s += ": " + f.ErrorCode
 	}
