@@ -23,6 +23,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/azauthtrace/azauthtrace"
 	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/internal/corpus"
 	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
@@ -261,6 +262,53 @@ func TestPolicyClaimsChallenge(t *testing.T) {
 		if got := oteltest.Attrs(s.Attributes())[otelx.ChallengeResourceKey]; strings.Contains(got.Emit(), "eyJ") {
 			t.Errorf("claims recorded: %v", got.Emit())
 		}
+	}
+}
+
+// TestPolicyClaimsChallengeTwice checks that a claims challenge on the
+// retry that answered one is a failure: the bearer token policy answers
+// one challenge per request, and returns the second to the caller.
+func TestPolicyClaimsChallengeTwice(t *testing.T) {
+	srv := fakeServices()
+	defer srv.Close()
+	tel := newTelemetry(t)
+	// Tokens without the claim the service asks for, with or without the
+	// challenge's claims.
+	cred := oteltest.Issuing(testToken(nil), testToken(nil))
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: srv.Client(), cred: cred})
+	resp, err := send(t.Context(), t, pl, srv.URL(fakeservice.GraphHost)+"/v1.0/me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("status %d, want the second challenge's 401", resp.StatusCode)
+	}
+	spans := spansNamed(tel.Recorder, "GET "+fakeservice.GraphHost)
+	if len(spans) != 2 {
+		t.Fatalf("spans: %s; want the challenge and the retry", spanNames(tel.Recorder))
+	}
+	challenge, retry := spans[0], spans[1]
+	oteltest.CheckAttrs(t, "challenge", challenge.Attributes(), map[attribute.Key]any{
+		otelx.ChallengeKindKey: "claims",
+		otelx.ClassKey:         nil,
+	})
+	oteltest.CheckAttrs(t, "retry", retry.Attributes(), map[attribute.Key]any{
+		otelx.ChallengeRetryKey:  true,
+		otelx.ChallengeKindKey:   nil,
+		otelx.ClassKey:           string(azauthtrace.ClassClaimsChallenge),
+		otelx.ChallengeErrorKey:  "insufficient_claims",
+		otelx.ChallengeClaimsKey: true,
+		otelx.HTTPStatusCodeKey:  int64(401),
+	})
+	if retry.Status().Code != codes.Error {
+		t.Errorf("retry status = %+v, want Error: the client returned this challenge", retry.Status())
+	}
+	if got := tel.Counts(t, otelx.FailuresMetric); got["azauth.class=claims_challenge http.response.status_code=401 server.address="+fakeservice.GraphHost] != 1 || len(got) != 1 {
+		t.Errorf("failures counted %v; want the second challenge", got)
+	}
+	if got := tel.Counts(t, otelx.ChallengesMetric); got["azauth.challenge.kind=claims server.address="+fakeservice.GraphHost] != 1 || len(got) != 1 {
+		t.Errorf("challenges counted %v; want the first", got)
 	}
 }
 

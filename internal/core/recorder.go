@@ -112,7 +112,8 @@ type Try struct {
 	// Start is when the try started.
 	Start time.Time
 	// AfterChallenge marks the try that answers a challenge: it is
-	// recorded whatever its status.
+	// recorded whatever its status, and a challenge in its response is a
+	// failure, as clients answer one challenge per request.
 	AfterChallenge bool
 }
 
@@ -150,7 +151,7 @@ func (r *Recorder) Record(t Try) (challenge bool) {
 	_, span := r.tracer.Start(ctx, r.name(t.Request), trace.WithSpanKind(spanKind), trace.WithTimestamp(t.Start))
 	defer span.End()
 	if !span.IsRecording() && !r.failures.Enabled(ctx) && !r.challenges.Enabled(ctx) {
-		return r.answers(t.Response) // nothing would record the diagnosis: don't make it
+		return r.answers(t) // nothing would record the diagnosis: don't make it
 	}
 	f, failed, kind := r.classify(ctx, t)
 	if !span.IsRecording() {
@@ -169,13 +170,13 @@ func (r *Recorder) Record(t Try) (challenge bool) {
 	return kind != ""
 }
 
-// answers reports whether resp is a challenge the client answers, without
-// recording it.
-func (r *Recorder) answers(resp *http.Response) bool {
-	if resp.StatusCode != http.StatusUnauthorized {
+// answers reports whether the try's response is a challenge the client
+// answers, without recording it.
+func (r *Recorder) answers(t Try) bool {
+	if t.Response.StatusCode != http.StatusUnauthorized || t.AfterChallenge {
 		return false
 	}
-	return r.challengeKind(azauthtrace.ParseChallenge(resp.Header)) != ""
+	return r.challengeKind(azauthtrace.ParseChallenge(t.Response.Header)) != ""
 }
 
 // classify diagnoses the try's response and counts it: a failure, or a
@@ -186,7 +187,7 @@ func (r *Recorder) classify(ctx context.Context, t Try) (f azauthtrace.Failure, 
 		return f, false, ""
 	}
 	host := String(safe.Scrubber{}, otelx.ServerAddressKey, t.Request.URL.Hostname())
-	if f.StatusCode == http.StatusUnauthorized {
+	if f.StatusCode == http.StatusUnauthorized && !t.AfterChallenge {
 		challenge = r.challengeKind(f.Challenge)
 	}
 	switch {
