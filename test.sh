@@ -26,7 +26,7 @@ done
 
 echo "== fuzz smoke runs ($fuzztime each)"
 for target in .:FuzzTokenBody .:FuzzServiceBody .:FuzzChallenge .:FuzzErrorText .:FuzzParseChain \
-  ./policy:FuzzPrincipalFromAuthorization ./internal/safe:FuzzClean; do
+  ./internal/core:FuzzPrincipalFromAuthorization ./internal/safe:FuzzClean; do
   go test -run '^$' -fuzz "^${target#*:}\$" -fuzztime "$fuzztime" "${target%%:*}"
 done
 

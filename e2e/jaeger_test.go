@@ -73,6 +73,8 @@ const (
 	statusCodeKey     = "http.response.status_code"
 	oldStatusCodeKey  = "http.status_code" // azcore's HTTP spans
 	failureEvent      = "azauth.failure"
+	challengeEvent    = "azauth.challenge"
+	challengeKindKey  = "azauth.challenge.kind"
 	getTokenSuffix    = ".GetToken"
 	rootSpanPrefix    = "scenario "
 )
@@ -197,6 +199,21 @@ func checkScenario(t *testing.T, j *jaeger, service string, s scenario.Scenario)
 		// and the SDK's HTTP span says the call succeeded.
 		if exp.StatusCode != 0 && !tr.hasClientStatus(fmt.Sprint(exp.StatusCode)) {
 			t.Errorf("no client span of trace %s has status %d; spans: %s", tr.TraceID, exp.StatusCode, tr.summary())
+		}
+		// A challenge the client answered is found by its kind.
+		if exp.Challenge != "" {
+			if !containsTrace(j.findTraces(t, service, map[string]string{challengeKindKey: exp.Challenge}), tr.TraceID) {
+				t.Errorf("tag search %s=%s does not find the scenario's trace %s", challengeKindKey, exp.Challenge, tr.TraceID)
+			}
+			found := false
+			for _, sp := range tr.Spans {
+				if v, ok := sp.eventValue(challengeEvent, challengeKindKey); ok && v == exp.Challenge {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no span of trace %s has a %s event with %s=%s; spans: %s", tr.TraceID, challengeEvent, challengeKindKey, exp.Challenge, tr.summary())
+			}
 		}
 		return
 	}

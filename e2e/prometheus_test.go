@@ -60,6 +60,7 @@ const (
 	// The metric names of the rules and of the README, Prometheus's
 	// default translation of the OpenTelemetry names.
 	failuresTotal      = "azauth_failures_total"
+	challengesTotal    = "azauth_challenges_total"
 	tokenRequestsTotal = "azauth_token_requests_total"
 	tokenDuration      = "azauth_token_duration_seconds"
 
@@ -137,15 +138,15 @@ func TestPrometheusAlerts(t *testing.T) {
 	for _, strategy := range []string{"NoUTF8EscapingWithSuffixes", "NoTranslation"} {
 		t.Run("translation="+strategy, func(t *testing.T) {
 			p := startPrometheus(t, prometheusConfig{translation: strategy})
-			// One token failure and one service failure make every
-			// metric and every label.
-			s, err := scenario.Select([]string{"client-secret-invalid", "arm-authorization-failed"})
+			// One token failure, one service failure and one answered
+			// challenge make every metric and every label.
+			s, err := scenario.Select([]string{"client-secret-invalid", "arm-authorization-failed", "cae-claims-challenge"})
 			if err != nil {
 				t.Fatal(err)
 			}
 			playOTLP(t, p.otlpEndpoint(), s)
 			if missing := waitFor(30*time.Second, func() string {
-				if n := len(p.metricNames(t, `{__name__=~"azauth.*"}`)); n < 5 {
+				if n := len(p.metricNames(t, `{__name__=~"azauth.*"}`)); n < 6 {
 					return fmt.Sprintf("%d metric names", n)
 				}
 				return ""
@@ -230,6 +231,9 @@ type scenarioRun struct {
 	job, instance string
 	// host is the server.address of a service failure, from its span.
 	host string
+	// challengeHost is the server.address of an answered challenge, from
+	// its span or event.
+	challengeHost string
 	// tokens counts the credential's GetToken spans that succeeded.
 	tokens int
 }
@@ -348,9 +352,15 @@ func playTraced(t *testing.T, tp *sdktrace.TracerProvider, scenarios []scenario.
 			if host, ok := spanValue(sp, "server.address"); ok && failed && !strings.HasSuffix(sp.Name(), getTokenSuffix) {
 				run.host = host
 			}
+			if kind, ok := challengeValue(sp, challengeKindKey); ok && kind == s.Expect.Challenge {
+				run.challengeHost, _ = challengeValue(sp, "server.address")
+			}
 		}
 		if run.serviceFailure() && !slices.Contains(fakeHosts, run.host) {
 			t.Errorf("scenario %s: its failure's span has server.address %q, none of the fake services' %q", s.Name, run.host, fakeHosts)
+		}
+		if s.Expect.Challenge != "" && !slices.Contains(fakeHosts, run.challengeHost) {
+			t.Errorf("scenario %s: its %s challenge's server.address is %q, none of the fake services' %q", s.Name, s.Expect.Challenge, run.challengeHost, fakeHosts)
 		}
 		runs = append(runs, run)
 	}
@@ -378,6 +388,32 @@ func spanValue(sp sdktrace.ReadOnlySpan, key string) (string, bool) {
 			if string(kv.Key) == key {
 				return kv.Value.Emit(), true
 			}
+		}
+	}
+	return "", false
+}
+
+// challengeValue returns the attribute key of the span's azauth.challenge
+// event or, failing that, of the span itself when it is the challenge's own
+// span (it has azauth.challenge.kind).
+func challengeValue(sp sdktrace.ReadOnlySpan, key string) (string, bool) {
+	for _, e := range sp.Events() {
+		if e.Name != challengeEvent {
+			continue
+		}
+		for _, kv := range e.Attributes {
+			if string(kv.Key) == key {
+				return kv.Value.Emit(), true
+			}
+		}
+	}
+	own := false
+	for _, kv := range sp.Attributes() {
+		own = own || string(kv.Key) == challengeKindKey
+	}
+	for _, kv := range sp.Attributes() {
+		if own && string(kv.Key) == key {
+			return kv.Value.Emit(), true
 		}
 	}
 	return "", false
@@ -411,6 +447,9 @@ func expect(runs []scenarioRun) expectation {
 		for range r.tokens {
 			add(with("__name__", tokenRequestsTotal, "azauth_credential_type", r.Expect.Credential, "azauth_outcome", "success"))
 		}
+		if r.Expect.Challenge != "" {
+			add(with("__name__", challengesTotal, "azauth_challenge_kind", r.Expect.Challenge, "server_address", r.challengeHost))
+		}
 		class := string(r.Expect.Class)
 		switch {
 		case class == "":
@@ -420,9 +459,7 @@ func expect(runs []scenarioRun) expectation {
 			if r.Expect.Class == azauthtrace.ClassPermission {
 				alerts[labelsKey(map[string]string{"alertname": alertPermissionDenied, "severity": "ticket", "job": r.job, "server_address": r.host})] = true
 			}
-			if r.Expect.Class != azauthtrace.ClassClaimsChallenge {
-				alerts[labelsKey(map[string]string{"alertname": alertAuthFailures, "severity": "ticket", "job": r.job, "azauth_class": class})] = true
-			}
+			alerts[labelsKey(map[string]string{"alertname": alertAuthFailures, "severity": "ticket", "job": r.job, "azauth_class": class})] = true
 		default:
 			add(with("__name__", tokenRequestsTotal, "azauth_credential_type", r.Expect.Credential, "azauth_outcome", class))
 			alerts[labelsKey(map[string]string{"alertname": alertTokenRequests, "severity": "page", "job": r.job,
@@ -446,6 +483,7 @@ func labelsKey(labels map[string]string) string {
 // README's table lists them (Prometheus's default translation).
 var wantLabels = map[string][]string{
 	failuresTotal:             {"azauth_class", "http_response_status_code", "server_address"},
+	challengesTotal:           {"azauth_challenge_kind", "server_address"},
 	tokenRequestsTotal:        {"azauth_credential_type", "azauth_outcome"},
 	tokenDuration + "_bucket": {"azauth_credential_type", "azauth_outcome", "le"},
 	tokenDuration + "_count":  {"azauth_credential_type", "azauth_outcome"},
@@ -476,7 +514,7 @@ func checkPrometheus(t *testing.T, p *prometheus, runs []scenarioRun, path strin
 	// know (the exporter's scope labels are checked below).
 	counters := func() map[string]float64 {
 		got := map[string]float64{}
-		for _, name := range []string{failuresTotal, tokenRequestsTotal} {
+		for _, name := range []string{failuresTotal, challengesTotal, tokenRequestsTotal} {
 			for _, s := range p.query(t, selector(name)) {
 				m := maps.Clone(s.Metric)
 				for _, l := range scrapeLabels {
@@ -529,7 +567,7 @@ func checkPrometheus(t *testing.T, p *prometheus, runs []scenarioRun, path strin
 	t.Logf("series:\n%s", strings.Join(slices.Sorted(maps.Keys(want.series)), "\n"))
 
 	// Every alert, firing or pending, is one of those expected: nothing
-	// fires for a success or a claims challenge.
+	// fires for a success or an answered challenge.
 	for _, a := range p.alerts(t) {
 		if !slices.Contains(want.alerts, labelsKey(a.Labels)) {
 			t.Errorf("unexpected alert %s", a)
@@ -549,6 +587,9 @@ func checkPrometheus(t *testing.T, p *prometheus, runs []scenarioRun, path strin
 		}
 		if r.serviceFailure() {
 			names = append(names, failuresTotal)
+		}
+		if r.Expect.Challenge != "" {
+			names = append(names, challengesTotal)
 		}
 	}
 	slices.Sort(names)
@@ -603,8 +644,8 @@ func newNameTable() *nameTable {
 
 // The OpenTelemetry names the table has rows for.
 var (
-	otelMetrics    = []string{"azauth.failures", "azauth.token.requests", "azauth.token.duration"}
-	otelAttributes = []string{"azauth.class", "http.response.status_code", "server.address", "azauth.credential.type", "azauth.outcome"}
+	otelMetrics    = []string{"azauth.failures", "azauth.challenges", "azauth.token.requests", "azauth.token.duration"}
+	otelAttributes = []string{"azauth.class", "http.response.status_code", "server.address", "azauth.challenge.kind", "azauth.credential.type", "azauth.outcome"}
 	tableColumns   = []struct{ key, heading string }{
 		{"default", "OTLP, default (`UnderscoreEscapingWithSuffixes`)"},
 		{"NoUTF8EscapingWithSuffixes", "OTLP, `NoUTF8EscapingWithSuffixes`"},

@@ -32,7 +32,7 @@ const ExporterConsole = "console"
 
 // Providers are the tracer and meter providers built by [Setup]. Pass them
 // to [github.com/azauthtrace/azauthtrace/credential.Options] and
-// [github.com/azauthtrace/azauthtrace/policy.Options] (and to azotel), or
+// [github.com/azauthtrace/azauthtrace/authpolicy.Options] (and to azotel), or
 // set them as the global providers. Call Shutdown before the program
 // exits, or the last spans and metrics are lost.
 type Providers struct {
