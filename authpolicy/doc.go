@@ -48,8 +48,9 @@
 //     event named azauth.failure that also carries the
 //     request's method, sanitized URL, server address and status. If the
 //     operation meets several failures, the span's attributes describe the
-//     last one and each has its event. The policy never sets the operation
-//     span's status; azcore does, from the operation's result.
+//     last one and each has its event. The operation span's status is set
+//     to Error, whatever the SDK client sets (some leave it unset on a
+//     403).
 //   - Otherwise the policy starts a span of its own, of kind Client, named
 //     "<method> <host>" (such as "GET management.azure.com"), as a child of
 //     the span in the request's context, starting when the try started and
@@ -59,15 +60,25 @@
 //     an instrumented transport made a span but nothing encloses it, the
 //     policy's span, of kind Internal, is nested under the transport's.)
 //
-// After a response carrying a claims challenge, the policy also records the
-// next try of the same operation (the bearer token policy's retry with a
-// token for those claims) whatever its status: as its own span or, when
-// azcore traces, as an azauth.challenge_retry event; both carry
-// azauth.challenge.retry=true and the status that says whether the new
-// token was accepted.
+// # Challenges the client answers
+//
+// A 401 whose WWW-Authenticate challenge the client answers by itself is
+// no failure: a Continuous Access Evaluation claims challenge
+// (error="insufficient_claims" with claims), which azcore's bearer token
+// policy answers with a token for the claims, and a challenge that names
+// the authority and no error, which Key Vault's and Storage's challenge
+// policies answer on a client's first request. The policy records it as an
+// azauth.challenge event (or a span of its own, without status Error) with
+// azauth.challenge.kind ("claims" or "discovery"), and no azauth.class. It
+// then records the next try of the same operation whatever its status: as
+// its own span or, when azcore traces, as an azauth.challenge_retry event;
+// both carry azauth.challenge.retry=true and the status that says whether
+// the new token was accepted. A challenge on that retry is a failure, as
+// the client answers one challenge per request.
 //
 // With a MeterProvider, the policy counts failures in azauth.failures, by
-// class, status code and server address.
+// class, status code and server address, and answered challenges in
+// azauth.challenges, by server address and kind.
 //
 // The policy never records the access token, the claims of a challenge, the
 // query string of the URL (except api-version), or an error's text. Names,

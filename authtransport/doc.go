@@ -34,7 +34,11 @@
 // challenges the client answers by itself in azauth.challenges.
 //
 // The transport sees each try on its own: it does not mark a try as the
-// answer to a challenge, as the policy does.
+// answer to a challenge, as the policy does, so a second claims challenge
+// on Kiota's retry is counted as a challenge too; the request adapter then
+// returns the 401 as an error, which [github.com/azauthtrace/azauthtrace/record.Error]
+// records. Claims challenges count as answered only with
+// [Options].AnswersClaimsChallenges.
 //
 // # What does not change
 //
