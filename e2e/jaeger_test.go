@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -324,51 +323,17 @@ func startJaeger(t *testing.T) *jaeger {
 		"JAEGER_HEALTH="+health,
 	)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = childSysProcAttr()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	var waitErr error
-	go func() {
-		waitErr = cmd.Wait()
-		close(exited)
-	}()
-	t.Cleanup(func() {
-		pgid := cmd.Process.Pid
-		_ = syscall.Kill(-pgid, syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			t.Errorf("Jaeger did not stop within 10s of SIGTERM; killing it")
-			_ = syscall.Kill(-pgid, syscall.SIGKILL)
-			<-exited
-		}
-		if t.Failed() {
-			j.dumpLog(t)
-		}
-	})
-
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		select {
-		case <-exited: // the cleanup logs Jaeger's output
-			t.Fatalf("Jaeger exited before it was healthy: %v", waitErr)
-		default:
-		}
+	srv := startServer(t, "Jaeger", cmd, 10*time.Second, func() { j.dumpLog(t) })
+	srv.waitReady(t, 60*time.Second, func() (bool, string) {
 		resp, err := http.Get("http://" + health + "/status")
-		if err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return j
-			}
+		if err != nil {
+			return false, err.Error()
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Jaeger not healthy at http://%s/status after 60s: %v", health, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK, fmt.Sprintf("http://%s/status answers %d", health, resp.StatusCode)
+	})
+	return j
 }
 
 func (j *jaeger) dumpLog(t *testing.T) {

@@ -14,7 +14,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -95,47 +94,14 @@ func startPrometheus(t *testing.T, c prometheusConfig) *prometheus {
 	cmd.Dir = dir
 	cmd.Env = environWithout("OTEL_")
 	cmd.Stdout, cmd.Stderr = p.out, p.out
-	cmd.SysProcAttr = childSysProcAttr()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	var waitErr error
-	go func() {
-		waitErr = cmd.Wait()
-		close(exited)
-	}()
-	t.Cleanup(func() {
-		pgid := cmd.Process.Pid
-		_ = syscall.Kill(-pgid, syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			t.Errorf("Prometheus did not stop within 15s of SIGTERM; killing it")
-			_ = syscall.Kill(-pgid, syscall.SIGKILL)
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("Prometheus configuration:\n%s\nPrometheus output:\n%s", c.yaml(), p.out)
-		}
+	srv := startServer(t, "Prometheus", cmd, 15*time.Second, func() {
+		t.Logf("Prometheus configuration:\n%s\nPrometheus output:\n%s", c.yaml(), p.out)
 	})
-
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		select {
-		case <-exited: // the cleanup logs Prometheus's output
-			t.Fatalf("Prometheus exited before it was ready: %v", waitErr)
-		default:
-		}
+	srv.waitReady(t, 60*time.Second, func() (bool, string) {
 		status, _, err := httpGet("http://" + p.addr + "/-/ready")
-		if err == nil && status == http.StatusOK {
-			return p
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Prometheus not ready at http://%s/-/ready after 60s: %d %v", p.addr, status, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return err == nil && status == http.StatusOK, fmt.Sprintf("http://%s/-/ready: %d %v", p.addr, status, err)
+	})
+	return p
 }
 
 // otlpEndpoint is the URL of Prometheus's OTLP receiver for metrics.
