@@ -10,9 +10,11 @@ replace (
 require (
 	github.com/Azure/azure-sdk-for-go/sdk/azcore v1.24.0
 	github.com/Azure/azure-sdk-for-go/sdk/azidentity v1.15.0
+	github.com/Azure/azure-sdk-for-go/sdk/messaging/azservicebus v1.11.0
 	github.com/Azure/azure-sdk-for-go/sdk/security/keyvault/azsecrets v1.5.1
 	github.com/Azure/azure-sdk-for-go/sdk/storage/azblob v1.8.3
 	github.com/Azure/azure-sdk-for-go/sdk/tracing/azotel v0.4.0
+	github.com/Azure/go-amqp v1.7.0
 	github.com/azauthtrace/azauthtrace v0.0.0-00010101000000-000000000000
 	github.com/azauthtrace/azauthtrace/example v0.0.0-00010101000000-000000000000
 	github.com/microsoft/kiota-authentication-azure-go v1.3.1
