@@ -29,8 +29,10 @@ func fromAMQP(err error, text string) (Failure, bool) {
 	if code == "" {
 		code = sdkErrorCodeText(text)
 	}
-	msg := cmp.Or(desc, cbsDesc)
-	l := strings.ToLower(cmp.Or(msg, text))
+	// msg is the service's own words, when the error or its text frames
+	// them; otherwise the whole text, which may hold them.
+	msg := cmp.Or(desc, cbsDesc, text)
+	l := strings.ToLower(msg)
 	f := Failure{Source: SourceService, Service: serviceServiceBus, ErrorCode: cmp.Or(cond, cbsCode), StatusCode: status}
 	if strings.Contains(l, "/consumergroups/") || strings.Contains(l, "/partitions/") || strings.Contains(l, "eventhub") {
 		f.Service = serviceEventHubs
@@ -49,7 +51,7 @@ func fromAMQP(err error, text string) (Failure, bool) {
 		f.Class = ClassConfiguration
 	case strings.Contains(l, "claim(s) are required"):
 		f.Class = ClassPermission
-		f.Action = between(msg, "'", '\'')
+		f.Action = claimsRequired(msg)
 		f.Scope = quotedAfter(msg, "Resource: '")
 	case unauthorized:
 		f.Class = ClassPermission
@@ -59,10 +61,25 @@ func fromAMQP(err error, text string) (Failure, bool) {
 	if f.StatusCode == 0 {
 		f.StatusCode = http.StatusUnauthorized
 	}
-	f.RequestID = labelled(cmp.Or(msg, text), "TrackingId:")
+	f.RequestID = labelled(msg, "TrackingId:")
 	f.Description = firstLine(cmp.Or(strings.TrimSuffix(before(msg, " TrackingId:"), "."), text))
 	advise(&f)
 	return f, true
+}
+
+// claimsRequired returns the claims the service names as missing,
+// "'Send' claim(s) are required" or "'Listen,Manage' claim(s) are
+// required": the quoted value just before the phrase.
+func claimsRequired(s string) string {
+	i := strings.Index(s, "' claim(s) are required")
+	if i < 0 {
+		return ""
+	}
+	j := strings.LastIndexByte(s[:i], '\'')
+	if j < 0 {
+		return ""
+	}
+	return s[j+1 : i]
 }
 
 // tokenCBSCodes are the codes of put-token failures that reject the token

@@ -75,3 +75,24 @@ func TestErrorLeavesOthersAlone(t *testing.T) {
 		t.Errorf("record.Error = %+v, %v", f, ok)
 	}
 }
+
+// TestErrorWithoutStatus counts a failure whose error names no HTTP status
+// (Graph's message alone) without a status code, as its span has none.
+func TestErrorWithoutStatus(t *testing.T) {
+	tel := oteltest.New(t)
+	r := record.New(&record.Options{MeterProvider: tel.MeterProvider})
+	ctx, span := tel.TracerProvider.Tracer("test").Start(t.Context(), "op")
+	f, ok := r.Error(ctx, errors.New("Insufficient privileges to complete the operation."))
+	span.End()
+	if !ok || f.Class != "permission" || f.StatusCode != 0 {
+		t.Fatalf("Error = %+v, %v; want a permission failure without a status", f, ok)
+	}
+	s := tel.Recorder.Ended()[0]
+	oteltest.CheckAttrs(t, "span", s.Attributes(), map[attribute.Key]any{
+		otelx.ClassKey:          "permission",
+		otelx.HTTPStatusCodeKey: nil,
+	})
+	if got := tel.Counts(t, otelx.FailuresMetric); len(got) != 1 || got["azauth.class=permission"] != 1 {
+		t.Errorf("failures %v; want one, by class only", got)
+	}
+}

@@ -380,7 +380,10 @@ func (r *Recorder) RecordFailure(ctx context.Context, f azauthtrace.Failure) {
 	if f.Source != azauthtrace.SourceService || !r.failures.Enabled(ctx) {
 		return
 	}
-	attrs := []attribute.KeyValue{otelx.ClassKey.String(string(f.Class)), otelx.HTTPStatusCodeKey.Int(f.StatusCode)}
+	attrs := []attribute.KeyValue{otelx.ClassKey.String(string(f.Class))}
+	if f.StatusCode != 0 {
+		attrs = append(attrs, otelx.HTTPStatusCodeKey.Int(f.StatusCode))
+	}
 	if u, err := url.Parse(f.Scope); err == nil && u.Host != "" {
 		attrs = append(attrs, String(safe.Scrubber{}, otelx.ServerAddressKey, u.Hostname()))
 	}
