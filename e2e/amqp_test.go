@@ -157,7 +157,8 @@ func TestAMQPFromError(t *testing.T) {
 	// Event Hubs' text without go-amqp's error in it.
 	c := testdataCase(t, "eventhubs_amqp_listen_claim_text")
 	f, ok := azauthtrace.FromError(errors.New(c.ErrorText))
-	checkFailure(t, c.Name, f, ok, wantFailure{class: c.Expected.Class, requestID: *c.Expected.RequestID, service: "Azure Event Hubs"})
+	checkFailure(t, c.Name, f, ok, wantFailure{class: c.Expected.Class, requestID: *c.Expected.RequestID, service: "Azure Event Hubs",
+		action: "Listen", scope: "sb://ns.servicebus.windows.net/hub/consumergroups/$default/partitions/0"})
 
 	// Errors that say nothing about authentication.
 	for _, err := range []error{
