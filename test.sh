@@ -24,6 +24,11 @@ for mod in . example; do
   (cd "$mod" && go vet ./... && go test -race -count=1 ./...)
 done
 
+# Memory bounds, measured without the race detector (under it, sync.Pool
+# drops items at random and allocations are not a program's).
+echo "== .: memory bounds without -race"
+go test -count=1 -run '^TestParsersAreLinear$' .
+
 echo "== fuzz smoke runs ($fuzztime each)"
 for target in .:FuzzTokenBody .:FuzzServiceBody .:FuzzChallenge .:FuzzErrorText .:FuzzParseChain \
   ./internal/core:FuzzPrincipalFromAuthorization ./internal/safe:FuzzClean; do
