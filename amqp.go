@@ -2,7 +2,6 @@ package azauthtrace
 
 import (
 	"cmp"
-	"errors"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -93,42 +92,88 @@ var tokenCBSCodes = map[string]bool{
 // as go-amqp's Error is (also inside its LinkError, SessionError and
 // ConnError, which unwrap to it).
 func amqpError(err error) (condition, description string) {
-	for e := err; e != nil; e = errors.Unwrap(e) {
+	eachError(err, func(e error) bool {
 		v := reflect.ValueOf(e)
 		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 			if v.IsNil() {
-				return "", ""
+				return false
 			}
 			v = v.Elem()
 		}
 		if v.Kind() != reflect.Struct {
-			continue
+			return false
 		}
-		c, d := v.FieldByName("Condition"), v.FieldByName("Description")
-		if c.IsValid() && d.IsValid() && c.Kind() == reflect.String && d.Kind() == reflect.String {
-			return c.String(), d.String()
+		c, d := stringField(v, "Condition"), stringField(v, "Description")
+		if c.IsValid() && d.IsValid() {
+			condition, description = c.String(), d.String()
+			return true
+		}
+		return false
+	})
+	return condition, description
+}
+
+// stringField returns the string field name of the struct v, also when it
+// is promoted from an embedded struct, or the zero Value when v has none
+// or it lies behind a nil pointer.
+func stringField(v reflect.Value, name string) reflect.Value {
+	sf, ok := v.Type().FieldByName(name)
+	if !ok || sf.Type.Kind() != reflect.String {
+		return reflect.Value{}
+	}
+	f, err := v.FieldByIndexErr(sf.Index)
+	if err != nil {
+		return reflect.Value{}
+	}
+	return f
+}
+
+// eachError calls f for err and each error in its tree, depth first as
+// errors.As walks it (errors.Join's included), until f returns true.
+func eachError(err error, f func(error) bool) bool {
+	for depth := 0; err != nil && depth < maxErrorDepth; depth++ {
+		if f(err) {
+			return true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if eachError(e, f) {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
 		}
 	}
-	return "", ""
+	return false
 }
+
+// maxErrorDepth bounds how deep eachError goes into an error's tree.
+const maxErrorDepth = 64
 
 // sdkErrorCode returns the Code of azservicebus's or azeventhubs's *Error
 // in err's chain, such as "unauthorized".
-func sdkErrorCode(err error) string {
-	for e := err; e != nil; e = errors.Unwrap(e) {
+func sdkErrorCode(err error) (code string) {
+	eachError(err, func(e error) bool {
 		v := reflect.ValueOf(e)
 		if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-			continue
+			return false
 		}
 		t := v.Elem().Type()
 		if !strings.Contains(t.PkgPath(), "/messaging/") || t.Name() != "Error" {
-			continue
+			return false
 		}
-		if c := v.Elem().FieldByName("Code"); c.IsValid() && c.Kind() == reflect.String {
-			return c.String()
+		if c := stringField(v.Elem(), "Code"); c.IsValid() {
+			code = c.String()
+			return true
 		}
-	}
-	return ""
+		return false
+	})
+	return code
 }
 
 // sdkErrorCodeText returns the code azservicebus and azeventhubs print in

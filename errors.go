@@ -28,6 +28,13 @@ import (
 // source, in order, and the Failure itself describes the source that
 // decided the outcome.
 func FromError(err error) (f Failure, ok bool) {
+	defer func() {
+		// The error's own methods run here (Error, and those of Kiota's
+		// and AMQP's errors): one that panics makes err unrecognised.
+		if recover() != nil {
+			f, ok = Failure{}, false
+		}
+	}()
 	f, ok = fromError(err)
 	if ok {
 		f.clean(errorScrubber(err))

@@ -55,14 +55,20 @@ func fromKiota(err error) (Failure, bool) {
 
 // call calls v's method name, which takes no argument and returns one
 // value, and returns that value, or nil when v has no such method or the
-// value is a nil pointer or interface.
+// value is nil: a nil pointer, or an interface that is nil or holds one.
 func call(v any, name string) any {
 	m := reflect.ValueOf(v).MethodByName(name)
 	if !m.IsValid() || m.Type().NumIn() != 0 || m.Type().NumOut() != 1 {
 		return nil
 	}
 	out := m.Call(nil)[0]
-	if (out.Kind() == reflect.Pointer || out.Kind() == reflect.Interface) && out.IsNil() {
+	if out.Kind() == reflect.Interface {
+		if out.IsNil() {
+			return nil
+		}
+		out = out.Elem()
+	}
+	if out.Kind() == reflect.Pointer && out.IsNil() {
 		return nil
 	}
 	return out.Interface()

@@ -168,3 +168,59 @@ func TestFromErrorAMQP(t *testing.T) {
 		}
 	}
 }
+
+// A Kiota-shaped error whose GetErrorEscaped returns an interface (as
+// msgraph's ODataError returns MainErrorable) that holds a nil pointer.
+type (
+	oddMainErrorable interface{ GetCode() *string }
+	oddMainError     struct{ code *string }
+	oddODataError    struct {
+		status int
+		main   oddMainErrorable
+	}
+)
+
+func (m *oddMainError) GetCode() *string                   { return m.code }
+func (e *oddODataError) Error() string                     { return "odata error" }
+func (e *oddODataError) GetStatusCode() int                { return e.status }
+func (e *oddODataError) GetErrorEscaped() oddMainErrorable { return e.main }
+
+// An AMQP-shaped error whose fields are promoted through a nil pointer.
+type oddLinkError struct{ *amqpError }
+
+func (oddLinkError) Error() string { return "amqp:unauthorized-access link detached" }
+
+// oddStatusError promotes GetStatusCode through a nil embedded pointer: the
+// method panics when called.
+type oddStatusError struct{ *oddInner }
+
+type oddInner struct{ status int }
+
+func (e *oddInner) GetStatusCode() int { return e.status }
+func (oddStatusError) Error() string   { return "api error" }
+
+// TestFromErrorOddTypes gives FromError errors of the shapes it reads by
+// reflection, made odd: it must not panic, and reads what it can.
+func TestFromErrorOddTypes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		ok   bool
+	}{
+		{"Kiota: an interface holding a nil pointer", fmt.Errorf("listing users: %w", &oddODataError{status: 403, main: (*oddMainError)(nil)}), true},
+		{"AMQP: fields behind a nil embedded pointer (its text names the condition)", oddLinkError{}, true},
+		{"a method promoted through a nil pointer", oddStatusError{}, false},
+		{"AMQP inside errors.Join", errors.Join(errors.New("closing"), &amqpLinkError{&amqpError{Condition: "amqp:unauthorized-access", Description: "Unauthorized access. 'Send' claim(s) are required to perform this operation."}}), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, ok := azauthtrace.FromError(tc.err)
+			if ok != tc.ok {
+				t.Errorf("FromError = %+v, %v; want ok %v", f, ok, tc.ok)
+			}
+		})
+	}
+	f, _ := azauthtrace.FromError(errors.Join(errors.New("closing"), &amqpLinkError{&amqpError{Condition: "amqp:unauthorized-access", Description: "Unauthorized access. 'Send' claim(s) are required to perform this operation."}}))
+	if f.ErrorCode != "amqp:unauthorized-access" || f.Action != "Send" {
+		t.Errorf("joined AMQP error: %+v; want its condition and the claim", f)
+	}
+}

@@ -88,11 +88,18 @@ func (f Failure) LogValue() slog.Value {
 	return slog.GroupValue(attrs...)
 }
 
-// cleaned returns f with every string taken from a response cleaned, and
-// without its chain and the principal's name.
+// cleaned returns f with every string cleaned, and without its chain and
+// the principal's name. The classifier writes the class, source, service,
+// mitigation and troubleshooting link itself; they are cleaned too here,
+// as the Failure may have been built by hand.
 func (f Failure) cleaned() Failure {
 	f.Chain = nil
 	f.PrincipalName = ""
 	f.clean(safe.Scrubber{})
+	f.Class = Class(safe.Clean(safe.Code, string(f.Class)).String())
+	f.Source = Source(safe.Clean(safe.Code, string(f.Source)).String())
+	f.Service = safe.Clean(safe.Text, f.Service).String()
+	f.Mitigation = safe.Clean(safe.Text, f.Mitigation).String()
+	f.TroubleshootingURL = safe.Clean(safe.URI, f.TroubleshootingURL).String()
 	return f
 }

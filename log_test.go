@@ -51,3 +51,23 @@ func TestFailureInLogs(t *testing.T) {
 		}
 	}
 }
+
+// TestLogHandBuiltFailure cleans every field of a Failure built by hand,
+// also those the classifier writes itself.
+func TestLogHandBuiltFailure(t *testing.T) {
+	const secret = "c4naryS3cretValueXq"
+	f := azauthtrace.Failure{
+		Class:              azauthtrace.ClassPermission,
+		Service:            "svc password=" + secret,
+		Mitigation:         "use sig=" + secret,
+		TroubleshootingURL: "https://example.com/help?sig=" + secret,
+	}
+	var b strings.Builder
+	slog.New(slog.NewTextHandler(&b, nil)).Info("x", "f", f)
+	if s := f.String() + " " + b.String(); strings.Contains(s, secret) {
+		t.Errorf("secret in log output: %s", s)
+	}
+	if !strings.Contains(b.String(), "https://example.com/help") {
+		t.Errorf("troubleshooting link lost: %s", b.String())
+	}
+}

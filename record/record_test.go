@@ -96,3 +96,26 @@ func TestErrorWithoutStatus(t *testing.T) {
 		t.Errorf("failures %v; want one, by class only", got)
 	}
 }
+
+type panickyInner struct{ status int }
+
+func (e *panickyInner) GetStatusCode() int { return e.status }
+
+// panickyError promotes GetStatusCode through a nil embedded pointer: the
+// method panics when called.
+type panickyError struct{ *panickyInner }
+
+func (panickyError) Error() string { return "api error" }
+
+// TestErrorNeverPanics gives Error an error whose methods panic: telemetry
+// must not crash the caller's error path.
+func TestErrorNeverPanics(t *testing.T) {
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("record.Error panicked: %v", r)
+		}
+	}()
+	if _, ok := record.Error(t.Context(), panickyError{}); ok {
+		t.Error("recognised an error it could not read")
+	}
+}
