@@ -66,15 +66,18 @@
 // no failure: a Continuous Access Evaluation claims challenge
 // (error="insufficient_claims" with claims), which azcore's bearer token
 // policy answers with a token for the claims, and a challenge that names
-// the authority and no error, which Key Vault's and Storage's challenge
-// policies answer on a client's first request. The policy records it as an
+// the authority and no error to a request sent without a token, which Key
+// Vault's challenge policy answers on a client's first request. The
+// policy records it as an
 // azauth.challenge event (or a span of its own, without status Error) with
 // azauth.challenge.kind ("claims" or "discovery"), and no azauth.class. It
 // then records the next try of the same operation whatever its status: as
 // its own span or, when azcore traces, as an azauth.challenge_retry event;
 // both carry azauth.challenge.retry=true and the status that says whether
-// the new token was accepted. A challenge on that retry is a failure, as
-// the client answers one challenge per request.
+// the new token was accepted. azcore answers a challenge of each kind once
+// per request, a claims challenge last: a challenge after those is a
+// failure, and so is a discovery challenge to a request that carried a
+// token, as the service refused that token.
 //
 // With a MeterProvider, the policy counts failures in azauth.failures, by
 // class, status code and server address, and answered challenges in

@@ -33,8 +33,7 @@ func New(opts *Options) *Policy {
 		Filter:               o.Filter,
 		SpanName:             o.SpanNameFormatter,
 		// azcore's bearer token policy answers claims challenges, and Key
-		// Vault's and Storage's challenge policies their discovery
-		// challenges.
+		// Vault's challenge policy its discovery challenges.
 		Answered: []string{core.ChallengeClaims, core.ChallengeDiscovery},
 	})}
 }
@@ -44,10 +43,10 @@ func New(opts *Options) *Policy {
 // does not allocate; the state lives in *challengeState.
 type challenged struct{}
 
-// challengeState says whether the next try of an operation is the one sent
-// again after a challenge.
+// challengeState holds the kind of the challenge the operation's last try
+// met and the client answers: the next try is the answer.
 type challengeState struct {
-	pending bool
+	pending string
 }
 
 // Do implements [azpolicy.Policy]. It sends the request on and returns the
@@ -59,24 +58,28 @@ func (p *Policy) Do(req *azpolicy.Request) (*http.Response, error) {
 	if err != nil || resp == nil {
 		return resp, err
 	}
-	afterChallenge := req.OperationValue(&challenged{}) && takeChallenge(req)
-	if !afterChallenge && !azauthtrace.Recognizes(resp) {
+	var afterChallenge string
+	if req.OperationValue(&challenged{}) {
+		afterChallenge = takeChallenge(req)
+	}
+	if afterChallenge == "" && !azauthtrace.Recognizes(resp) {
 		return resp, err
 	}
-	if p.rec.Record(core.Try{Request: req.Raw(), Response: resp, Start: start, AfterChallenge: afterChallenge}) {
+	if kind := p.rec.Record(core.Try{Request: req.Raw(), Response: resp, Start: start, AfterChallenge: afterChallenge}); kind != "" {
 		req.SetOperationValue(challenged{})
-		req.SetOperationValue(&challengeState{pending: true})
+		req.SetOperationValue(&challengeState{pending: kind})
 	}
 	return resp, err
 }
 
-// takeChallenge reports whether the operation's last try met a challenge
-// the client answers, and clears that.
-func takeChallenge(req *azpolicy.Request) bool {
+// takeChallenge returns the kind of the challenge the operation's last try
+// met and the client answers, or "", and clears it.
+func takeChallenge(req *azpolicy.Request) string {
 	var st *challengeState
-	if !req.OperationValue(&st) || st == nil || !st.pending {
-		return false
+	if !req.OperationValue(&st) || st == nil {
+		return ""
 	}
-	st.pending = false
-	return true
+	kind := st.pending
+	st.pending = ""
+	return kind
 }

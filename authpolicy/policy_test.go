@@ -267,7 +267,7 @@ func TestPolicyClaimsChallenge(t *testing.T) {
 
 // TestPolicyClaimsChallengeTwice checks that a claims challenge on the
 // retry that answered one is a failure: the bearer token policy answers
-// one challenge per request, and returns the second to the caller.
+// one claims challenge per request, and returns the second to the caller.
 func TestPolicyClaimsChallengeTwice(t *testing.T) {
 	srv := fakeServices()
 	defer srv.Close()
@@ -957,4 +957,143 @@ func TestPolicyTokensAlternate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// challengeSequence answers the tries of a request in turn: a 401 with
+// each challenge given, then 200.
+func challengeSequence(challenges ...string) (azpolicy.Transporter, *[]*http.Request) {
+	var sent []*http.Request
+	return transportFunc(func(r *http.Request) (*http.Response, error) {
+		sent = append(sent, r)
+		h := http.Header{}
+		status := http.StatusOK
+		if i := len(sent) - 1; i < len(challenges) {
+			status = http.StatusUnauthorized
+			h.Set("WWW-Authenticate", challenges[i])
+		}
+		return &http.Response{StatusCode: status, Header: h, Request: r, Body: io.NopCloser(strings.NewReader("{}"))}, nil
+	}), &sent
+}
+
+const (
+	discoveryChallenge = `Bearer authorization="https://login.microsoftonline.com/aaaabbbb-0000-cccc-1111-dddd2222eeee", resource="https://vault.azure.net"`
+	claimsChallenge    = `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwidmFsdWUiOiIxNzI2MDc3NTk1In19fQ=="`
+)
+
+// challengePipeline is a pipeline whose bearer token policy answers
+// challenges as Key Vault's does: the first request without a token, a
+// discovery challenge through OnChallenge.
+func challengePipeline(tel *telemetry, transport azpolicy.Transporter) runtime.Pipeline {
+	scopes := []string{"https://vault.azure.net/.default"}
+	bearer := runtime.NewBearerTokenPolicy(tokenCredential(), scopes, &azpolicy.BearerTokenOptions{
+		AuthorizationHandler: azpolicy.AuthorizationHandler{
+			OnRequest: func(*azpolicy.Request, func(azpolicy.TokenRequestOptions) error) error {
+				return nil // the first request goes without a token, to get the challenge
+			},
+			OnChallenge: func(_ *azpolicy.Request, _ *http.Response, authNZ func(azpolicy.TokenRequestOptions) error) error {
+				return authNZ(azpolicy.TokenRequestOptions{Scopes: scopes})
+			},
+		},
+	})
+	return runtime.NewPipeline("test", "v0.0.0", runtime.PipelineOptions{PerRetry: []azpolicy.Policy{bearer}},
+		&azpolicy.ClientOptions{PerRetryPolicies: []azpolicy.Policy{tel.policy(false)}, Transport: transport, Retry: azpolicy.RetryOptions{MaxRetries: -1}})
+}
+
+// TestPolicyDiscoveryThenClaimsChallenge follows azcore's bearer token
+// policy through a discovery challenge and then a claims challenge on its
+// retry, both of which it answers: two challenges, no failure, and the
+// last try marked as the retry.
+func TestPolicyDiscoveryThenClaimsChallenge(t *testing.T) {
+	tel := newTelemetry(t)
+	transport, sent := challengeSequence(discoveryChallenge, claimsChallenge)
+	resp, err := send(t.Context(), t, challengePipeline(tel, transport), "https://myvault.vault.azure.net/secrets/s?api-version=7.4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || len(*sent) != 3 {
+		t.Fatalf("status %d after %d tries; want 200 after 3", resp.StatusCode, len(*sent))
+	}
+	if got := tel.Counts(t, otelx.FailuresMetric); len(got) != 0 {
+		t.Errorf("failures counted %v; want none", got)
+	}
+	host := "server.address=myvault.vault.azure.net"
+	if got := tel.Counts(t, otelx.ChallengesMetric); len(got) != 2 || got["azauth.challenge.kind=discovery "+host] != 1 || got["azauth.challenge.kind=claims "+host] != 1 {
+		t.Errorf("challenges counted %v; want a discovery and a claims challenge", got)
+	}
+	spans := spansNamed(tel.Recorder, "GET myvault.vault.azure.net")
+	if len(spans) != 3 {
+		t.Fatalf("spans: %s; want the two challenges and the retry", spanNames(tel.Recorder))
+	}
+	for i, want := range []map[attribute.Key]any{
+		{otelx.ChallengeKindKey: "discovery", otelx.ChallengeRetryKey: nil, otelx.ClassKey: nil},
+		{otelx.ChallengeKindKey: "claims", otelx.ChallengeRetryKey: true, otelx.ClassKey: nil},
+		{otelx.ChallengeKindKey: nil, otelx.ChallengeRetryKey: true, otelx.ClassKey: nil, otelx.HTTPStatusCodeKey: int64(200)},
+	} {
+		oteltest.CheckAttrs(t, fmt.Sprintf("try %d", i+1), spans[i].Attributes(), want)
+	}
+}
+
+// TestPolicyChallengesAnsweredOnce checks the challenges a client does not
+// answer: a second discovery challenge, a challenge after a claims
+// challenge, and a discovery challenge to a request that carried a token,
+// which refuses that token. Each is a failure.
+func TestPolicyChallengesAnsweredOnce(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		challenges []string
+		tries      int
+		failures   int
+		challenged int
+	}{
+		{"discovery twice", []string{discoveryChallenge, discoveryChallenge}, 2, 1, 1},
+		{"discovery, claims, claims", []string{discoveryChallenge, claimsChallenge, claimsChallenge}, 3, 1, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tel := newTelemetry(t)
+			transport, sent := challengeSequence(tc.challenges...)
+			resp, err := send(t.Context(), t, challengePipeline(tel, transport), "https://myvault.vault.azure.net/secrets/s?api-version=7.4")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnauthorized || len(*sent) != tc.tries {
+				t.Fatalf("status %d after %d tries; want 401 after %d", resp.StatusCode, len(*sent), tc.tries)
+			}
+			if got := tel.Counts(t, otelx.FailuresMetric); sum(got) != tc.failures {
+				t.Errorf("failures counted %v; want %d", got, tc.failures)
+			}
+			if got := tel.Counts(t, otelx.ChallengesMetric); sum(got) != tc.challenged {
+				t.Errorf("challenges counted %v; want %d", got, tc.challenged)
+			}
+		})
+	}
+
+	// A request with a token: the discovery-shaped 401 refuses the token.
+	// A client without a challenge policy returns it.
+	tel := newTelemetry(t)
+	transport, sent := challengeSequence(discoveryChallenge)
+	pl := newPipeline(pipelineOptions{policies: []azpolicy.Policy{tel.policy(false)}, transport: transport, cred: tokenCredential()})
+	resp, err := send(t.Context(), t, pl, "https://fakeaccount.blob.core.windows.net/c/b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || len(*sent) != 1 {
+		t.Fatalf("status %d after %d tries; want the 401", resp.StatusCode, len(*sent))
+	}
+	if got := tel.Counts(t, otelx.FailuresMetric); sum(got) != 1 {
+		t.Errorf("failures counted %v; want the 401", got)
+	}
+	if got := tel.Counts(t, otelx.ChallengesMetric); len(got) != 0 {
+		t.Errorf("challenges counted %v; want none", got)
+	}
+}
+
+func sum(m map[string]int64) int {
+	n := 0
+	for _, v := range m {
+		n += int(v)
+	}
+	return n
 }

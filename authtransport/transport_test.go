@@ -257,3 +257,43 @@ func names(tel *oteltest.Telemetry) string {
 	}
 	return strings.Join(n, ", ")
 }
+
+// TestTransportLastFailureWins sends two requests that fail differently
+// under one span that encloses both, with otelhttp's transport recording
+// each request's span: the enclosing span's attributes describe the last
+// failure only, with nothing left of the first (ARM's denied action, scope
+// and object), and each failure has its event.
+func TestTransportLastFailureWins(t *testing.T) {
+	srv := services()
+	defer srv.Close()
+	tel := oteltest.New(t)
+	base := otelhttp.NewTransport(srv.Client().Transport, otelhttp.WithTracerProvider(tel.TracerProvider))
+	client := &http.Client{Transport: authtransport.New(base, &authtransport.Options{TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider})}
+	ctx, op := tel.TracerProvider.Tracer("test").Start(t.Context(), "Operation")
+	for _, u := range []string{
+		srv.URL(fakeservice.ARMHost) + "/subscriptions/s/resourcegroups?api-version=2022-09-01",
+		srv.URL(fakeservice.StorageHost) + "/container/blob",
+	} {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		req.Header.Set("Authorization", "Bearer "+token(nil))
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	op.End()
+	opSpan := spansNamed(tel, "Operation")[0]
+	got := oteltest.Attrs(opSpan.Attributes())
+	if got[otelx.ErrorCodeKey].AsString() != "AuthorizationPermissionMismatch" || got[otelx.PrincipalObjectIDKey].AsString() != objectID {
+		t.Errorf("operation: %v; want the Storage 403 and the token's object ID", opSpan.Attributes())
+	}
+	for _, k := range []attribute.Key{otelx.DeniedActionKey, otelx.DeniedScopeKey, otelx.DeniedObjectIDKey} {
+		if v, ok := got[k]; ok && v.AsString() != "" {
+			t.Errorf("operation: %s = %q, left from ARM's 403", k, v.Emit())
+		}
+	}
+	if n := len(opSpan.Events()); n != 2 {
+		t.Errorf("%d events, want a failure event for each 403", n)
+	}
+}

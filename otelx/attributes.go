@@ -77,9 +77,9 @@ const (
 	ChallengeResourceKey = attribute.Key(Namespace + "challenge.resource")
 	// ChallengeKindKey is the kind of a challenge the client answers by
 	// itself, recorded as a challenge and not as a failure: "claims" (a
-	// Continuous Access Evaluation challenge) or "discovery" (Key Vault's
-	// and Storage's challenge that names the authority to get a token
-	// from).
+	// Continuous Access Evaluation challenge) or "discovery" (a challenge
+	// that names the authority to get a token from, to a request sent
+	// without one: Key Vault's).
 	ChallengeKindKey = attribute.Key(Namespace + "challenge.kind")
 	// ChallengeRetryKey is true on the span or event of a request sent
 	// again after a claims challenge, with a token requested for those

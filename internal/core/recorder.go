@@ -1,6 +1,7 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -50,8 +51,8 @@ const (
 	// the claims.
 	ChallengeClaims = "claims"
 	// ChallengeDiscovery is a challenge that names the authority to get a
-	// token from and no error (Key Vault's and Storage's), which their
-	// challenge policies answer.
+	// token from and no error, to a request sent without a token (Key
+	// Vault's), which the client's challenge policy answers.
 	ChallengeDiscovery = "discovery"
 )
 
@@ -101,7 +102,7 @@ func New(c Config) *Recorder {
 }
 
 // Try is one try of an HTTP request whose response the classifier
-// recognises, or the try after an answered challenge.
+// recognises, or the try that answers a challenge.
 type Try struct {
 	// Request is the request as it was sent: its context, its
 	// Authorization header.
@@ -111,24 +112,28 @@ type Try struct {
 	Response *http.Response
 	// Start is when the try started.
 	Start time.Time
-	// AfterChallenge marks the try that answers a challenge: it is
-	// recorded whatever its status, and a challenge in its response is a
-	// failure, as clients answer one challenge per request.
-	AfterChallenge bool
+	// AfterChallenge is the kind of the challenge the client answered
+	// with this try (the previous try's response), or "". Such a try is
+	// recorded whatever its status. A client answers a challenge of each
+	// kind once per request, and a claims challenge last: azcore's bearer
+	// token policy answers a discovery challenge and then a claims
+	// challenge on its retry, no more.
+	AfterChallenge string
 }
 
-// Record records one try and reports whether its response was a challenge
-// the client answers by itself, after which the caller marks the next try
-// of the operation AfterChallenge. Telemetry never fails or crashes the
-// call: a panic here is reported to otel.Handle.
-func (r *Recorder) Record(t Try) (challenge bool) {
+// Record records one try and returns the kind of the challenge its
+// response was, when the client answers it by itself, or "": the caller
+// then marks the next try of the operation AfterChallenge with that kind.
+// Telemetry never fails or crashes the call: a panic here is reported to
+// otel.Handle.
+func (r *Recorder) Record(t Try) (challenge string) {
 	defer func() {
 		if p := recover(); p != nil {
 			otel.Handle(fmt.Errorf("azauthtrace: recording a %d response: %v", t.Response.StatusCode, p))
 		}
 	}()
 	if r.filter != nil && !r.filter(t.Request, t.Response) {
-		return false
+		return ""
 	}
 	ctx := t.Request.Context()
 	enclosing := trace.SpanFromContext(ctx)
@@ -139,7 +144,7 @@ func (r *Recorder) Record(t Try) (challenge bool) {
 		// diagnosis to the span that encloses it: the SDK operation's.
 		f, failed, kind := r.classify(ctx, t)
 		r.annotate(enclosing, t, f, failed, kind)
-		return kind != ""
+		return kind
 	}
 	spanKind := trace.SpanKindClient
 	if hasDownstream {
@@ -155,7 +160,7 @@ func (r *Recorder) Record(t Try) (challenge bool) {
 	}
 	f, failed, kind := r.classify(ctx, t)
 	if !span.IsRecording() {
-		return kind != ""
+		return kind
 	}
 	span.SetAttributes(r.attrs...)
 	span.SetAttributes(requestAttributes(t)...)
@@ -167,16 +172,16 @@ func (r *Recorder) Record(t Try) (challenge bool) {
 		span.SetAttributes(r.failureAttributes(t.Request, f)...)
 		span.SetStatus(codes.Error, statusDescription(t.Response.StatusCode, f))
 	}
-	return kind != ""
+	return kind
 }
 
-// answers reports whether the try's response is a challenge the client
-// answers, without recording it.
-func (r *Recorder) answers(t Try) bool {
-	if t.Response.StatusCode != http.StatusUnauthorized || t.AfterChallenge {
-		return false
+// answers returns the kind of the challenge the try's response is, when
+// the client answers it, without recording it.
+func (r *Recorder) answers(t Try) string {
+	if t.Response.StatusCode != http.StatusUnauthorized {
+		return ""
 	}
-	return r.challengeKind(azauthtrace.ParseChallenge(t.Response.Header)) != ""
+	return r.challengeKind(t, azauthtrace.ParseChallenge(t.Response.Header))
 }
 
 // classify diagnoses the try's response and counts it: a failure, or a
@@ -187,8 +192,8 @@ func (r *Recorder) classify(ctx context.Context, t Try) (f azauthtrace.Failure, 
 		return f, false, ""
 	}
 	host := String(safe.Scrubber{}, otelx.ServerAddressKey, t.Request.URL.Hostname())
-	if f.StatusCode == http.StatusUnauthorized && !t.AfterChallenge {
-		challenge = r.challengeKind(f.Challenge)
+	if f.StatusCode == http.StatusUnauthorized {
+		challenge = r.challengeKind(t, f.Challenge)
 	}
 	switch {
 	case challenge != "" && r.challenges.Enabled(ctx):
@@ -203,16 +208,22 @@ func (r *Recorder) classify(ctx context.Context, t Try) (f azauthtrace.Failure, 
 	return f, true, challenge
 }
 
-// challengeKind returns the kind of an answered challenge ch is, or "".
-func (r *Recorder) challengeKind(ch azauthtrace.Challenge) string {
+// challengeKind returns the kind of the challenge ch in the try's
+// response, when the client answers it, or "". A claims challenge is
+// answered unless the try already answered one. A challenge that names the
+// authority and no error is answered when the request carried no token
+// (Key Vault's client sends its first request without one to get it) and
+// the try answers no challenge; to a request with a token it refuses the
+// token.
+func (r *Recorder) challengeKind(t Try, ch azauthtrace.Challenge) string {
 	if !strings.EqualFold(ch.Scheme, "Bearer") {
 		return ""
 	}
 	kind := ""
 	switch {
-	case ch.Error == "insufficient_claims" && ch.ClaimsPresent:
+	case ch.Error == "insufficient_claims" && ch.ClaimsPresent && t.AfterChallenge != ChallengeClaims:
 		kind = ChallengeClaims
-	case ch.Error == "" && ch.AuthorizationURI != "":
+	case ch.Error == "" && ch.AuthorizationURI != "" && t.AfterChallenge == "" && t.Request.Header.Get("Authorization") == "":
 		kind = ChallengeDiscovery
 	}
 	if !slices.Contains(r.answered, kind) {
@@ -238,30 +249,69 @@ func (r *Recorder) annotate(span trace.Span, t Try, f azauthtrace.Failure, faile
 	case failed:
 		outcome := append([]attribute.KeyValue{otelx.HTTPStatusCodeKey.Int(t.Response.StatusCode)}, r.failureAttributes(t.Request, f)...)
 		span.SetAttributes(outcome...)
+		span.SetAttributes(leftovers(span, outcome)...)
 		span.AddEvent(otelx.FailureEvent, trace.WithAttributes(append(event, outcome[1:]...)...))
 		span.SetStatus(codes.Error, statusDescription(t.Response.StatusCode, f))
-	case t.AfterChallenge:
+	case t.AfterChallenge != "":
 		span.AddEvent(otelx.ChallengeRetryEvent, trace.WithAttributes(event...))
 	}
+}
+
+// leftovers returns, for each attribute an earlier failure set on span
+// that the outcome of this one lacks, that attribute with an empty value:
+// a span's attributes cannot be removed, and they must describe the last
+// failure only. It reads the span's attributes when the span offers them
+// (the SDK's spans do).
+func leftovers(span trace.Span, outcome []attribute.KeyValue) []attribute.KeyValue {
+	ro, ok := span.(interface{ Attributes() []attribute.KeyValue })
+	if !ok {
+		return nil
+	}
+	var out []attribute.KeyValue
+	for _, kv := range ro.Attributes() {
+		if !failureKeys[kv.Key] || slices.ContainsFunc(outcome, func(o attribute.KeyValue) bool { return o.Key == kv.Key }) {
+			continue
+		}
+		out = append(out, kv.Key.String(""))
+	}
+	return out
+}
+
+// failureKeys are the attributes a failure may set on an enclosing span.
+var failureKeys = map[attribute.Key]bool{
+	otelx.AADSTSKey: true, otelx.ErrorCodeKey: true, otelx.CorrelationIDKey: true, otelx.ServiceRequestIDKey: true,
+	otelx.DescriptionKey: true, otelx.TroubleshootingURLKey: true, otelx.TimestampKey: true, otelx.ErrorURIKey: true,
+	otelx.ChallengeErrorKey: true, otelx.ChallengeAuthorizationURIKey: true, otelx.ChallengeResourceKey: true,
+	otelx.ChallengeClaimsKey: true, otelx.ChallengeClaimsReasonKey: true, otelx.FailedCredentialKey: true,
+	otelx.ServiceKey: true, otelx.SourceKey: true, otelx.MitigationKey: true,
+	otelx.PrincipalObjectIDKey: true, otelx.PrincipalTenantIDKey: true, otelx.PrincipalAppIDKey: true,
+	otelx.PrincipalTypeKey: true, otelx.PrincipalManagedIdentityKey: true, otelx.PrincipalNameKey: true,
+	otelx.DeniedActionKey: true, otelx.DeniedScopeKey: true, otelx.DeniedObjectIDKey: true,
 }
 
 // requestAttributes returns the attributes of the HTTP request that
 // describe one try.
 func requestAttributes(t Try) []attribute.KeyValue {
 	raw := t.Request
-	attrs := Strings(nil, safe.Scrubber{}, []KeyString{
-		{Key: otelx.HTTPMethodKey, Value: raw.Method},
+	attrs := []attribute.KeyValue{otelx.HTTPMethodKey.String(method(raw))}
+	attrs = Strings(attrs, safe.Scrubber{}, []KeyString{
 		{Key: otelx.ServerAddressKey, Value: raw.URL.Hostname()},
 	})
-	// The URL without user information or fragment: only its scheme,
-	// host, path and api-version are kept.
-	if u := (safe.Scrubber{}).URL(&url.URL{Scheme: raw.URL.Scheme, Host: raw.URL.Host, Path: raw.URL.Path, RawPath: raw.URL.RawPath, RawQuery: raw.URL.RawQuery}); u.String() != "" {
-		attrs = append(attrs, otelx.URLFullKey.String(u.String()))
+	// The URL without user information, query or fragment, but its
+	// api-version: only its scheme, host, path and api-version are kept,
+	// with what the request carried (a key in a header, a query's secret
+	// value) redacted from the path.
+	u := url.URL{Scheme: raw.URL.Scheme, Host: raw.URL.Host, Path: raw.URL.Path, RawPath: raw.URL.RawPath}
+	if v := apiVersion(raw.URL.RawQuery); v != "" {
+		u.RawQuery = "api-version=" + url.QueryEscape(v)
+	}
+	if v := safe.FromRequest(raw).URL(&u); v.String() != "" {
+		attrs = append(attrs, otelx.URLFullKey.String(v.String()))
 	}
 	if t.Response.StatusCode >= http.StatusBadRequest {
 		attrs = append(attrs, HTTPErrorType(t.Response.StatusCode))
 	}
-	if t.AfterChallenge {
+	if t.AfterChallenge != "" {
 		attrs = append(attrs, otelx.ChallengeRetryKey.Bool(true))
 	}
 	return attrs
@@ -352,11 +402,39 @@ func (r *Recorder) name(raw *http.Request) string {
 	if r.spanName != nil {
 		return r.spanName(raw)
 	}
-	method := safe.Clean(safe.Method, raw.Method).String()
-	if host := safe.Clean(safe.Host, raw.URL.Hostname()).String(); host != "" {
-		return method + " " + host
+	m := method(raw)
+	if m == methodOther {
+		m = "HTTP"
 	}
-	return method
+	if host := safe.Clean(safe.Host, raw.URL.Hostname()).String(); host != "" {
+		return m + " " + host
+	}
+	return m
+}
+
+// apiVersion returns the value of the api-version parameter of the raw
+// query q, whose parameters are separated by & or ; (url.ParseQuery drops
+// a pair with a ;).
+func apiVersion(q string) string {
+	for _, kv := range strings.FieldsFunc(q, func(r rune) bool { return r == '&' || r == ';' }) {
+		if k, v, _ := strings.Cut(kv, "="); k == "api-version" {
+			if uv, err := url.QueryUnescape(v); err == nil {
+				return uv
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// methodOther is the http.request.method of a method that is not one
+// (semantic conventions: "_OTHER").
+const methodOther = "_OTHER"
+
+// method returns the request's method, GET for none (as net/http sends
+// it), or methodOther for a value that is no method name.
+func method(raw *http.Request) string {
+	return cmp.Or(safe.Clean(safe.Method, cmp.Or(raw.Method, http.MethodGet)).String(), methodOther)
 }
 
 // RecordFailure records a failure no HTTP try of the Recorder's showed
