@@ -349,3 +349,24 @@ func TestFromErrorTypedNil(t *testing.T) {
 		}()
 	}
 }
+
+// TestFromErrorLongText reads at most MaxErrorText of an error's text: a
+// 16 MiB text costs what its first 64 KiB cost.
+func TestFromErrorLongText(t *testing.T) {
+	head := "AzureCLICredential: ERROR: Please run 'az login' to setup account."
+	long := errors.New(head + strings.Repeat(" lorem ipsum", 16<<20/12))
+	f, ok := azauthtrace.FromError(long)
+	if !ok || f.Class != azauthtrace.ClassCredentialUnavailable {
+		t.Fatalf("FromError = %+v, %v", f, ok)
+	}
+	if raceEnabled {
+		return // allocations under the race detector are not a program's
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	azauthtrace.FromError(long)
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 16*azauthtrace.MaxErrorText {
+		t.Errorf("a 16 MiB error text: %d bytes allocated", got)
+	}
+}

@@ -70,7 +70,7 @@ func fromError(err error) (f Failure, ok bool) {
 	)
 	switch {
 	case errors.As(err, &are) && are != nil:
-		text = are.Error()
+		text = bounded(are.Error())
 		f = Failure{Class: ClassCredentialUnavailable, Source: SourceCredential, Credential: leadingCredential(text)}
 		f.Description = firstLine(text)
 		advise(&f)
@@ -83,7 +83,7 @@ func fromError(err error) (f Failure, ok bool) {
 		}
 		return f, true
 	case errors.As(err, &afe) && afe != nil:
-		text = afe.Error()
+		text = bounded(afe.Error())
 		f, ok = fromText(text)
 		if rf, rok := fromRawResponse(afe.RawResponse); rok {
 			f = mergeResponse(f, ok, rf)
@@ -96,7 +96,7 @@ func fromError(err error) (f Failure, ok bool) {
 		advise(&f)
 		return f, true
 	case errors.As(err, &re) && re != nil:
-		text = re.Error()
+		text = bounded(re.Error())
 		if rf, rok := fromRawResponse(re.RawResponse); rok {
 			return rf, true
 		}
@@ -140,7 +140,20 @@ func errorText(err error) (text string) {
 			text = ""
 		}
 	}()
-	return err.Error()
+	return bounded(err.Error())
+}
+
+// MaxErrorText is how much of an error's text FromError reads, in bytes:
+// azidentity's errors, which carry the identity provider's response, take
+// a few KiB.
+const MaxErrorText = 64 << 10
+
+// bounded returns the first MaxErrorText bytes of the text s.
+func bounded(s string) string {
+	if len(s) > MaxErrorText {
+		return s[:MaxErrorText]
+	}
+	return s
 }
 
 // credentialUnavailable returns azidentity's credential-unavailable error

@@ -27,7 +27,7 @@ done
 # Memory bounds, measured without the race detector (under it, sync.Pool
 # drops items at random and allocations are not a program's).
 echo "== .: memory bounds without -race"
-go test -count=1 -run '^TestParsersAreLinear$' .
+go test -count=1 -run '^(TestParsersAreLinear|TestFromErrorLongText)$' .
 
 echo "== fuzz smoke runs ($fuzztime each)"
 for target in .:FuzzTokenBody .:FuzzServiceBody .:FuzzChallenge .:FuzzErrorText .:FuzzParseChain \
