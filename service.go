@@ -15,13 +15,16 @@ func classifyService(f *Failure, bd *errorBody, h http.Header, req *http.Request
 	f.ErrorCode = serviceErrorCode(bd, h)
 	msg := cmp.Or(bd.message, bd.description, bd.detail, bd.text)
 	// The IDs are in the service's headers, or in its body: Graph's
-	// innerError, Log Analytics' correlationId, and in the text of
-	// messages that name them.
-	text := msg + "\n" + bd.detail
+	// innerError, Log Analytics' correlationId, and, when neither has
+	// them, in the text of messages that name them.
 	f.CorrelationID = cmp.Or(h.Get("X-Ms-Correlation-Request-Id"), h.Get("X-Ms-Client-Request-Id"), h.Get("Client-Request-Id"),
-		bd.innerCorrID, bd.correlation, labelled(text, "Correlation ID:", "CorrelationId:"))
-	f.RequestID = cmp.Or(h.Get("X-Ms-Request-Id"), h.Get("Request-Id"), h.Get("Apim-Request-Id"), h.Get("X-Ms-Activity-Id"), bd.innerReqID,
-		labelled(text, "RequestId:", "Request ID:", "ActivityId:", "TrackingId:", "Tracking ID:"))
+		bd.innerCorrID, bd.correlation)
+	f.RequestID = cmp.Or(h.Get("X-Ms-Request-Id"), h.Get("Request-Id"), h.Get("Apim-Request-Id"), h.Get("X-Ms-Activity-Id"), bd.innerReqID)
+	if f.CorrelationID == "" || f.RequestID == "" {
+		text := msg + "\n" + bd.detail
+		f.CorrelationID = cmp.Or(f.CorrelationID, labelled(text, "Correlation ID:", "CorrelationId:"))
+		f.RequestID = cmp.Or(f.RequestID, labelled(text, "RequestId:", "Request ID:", "ActivityId:", "TrackingId:", "Tracking ID:"))
+	}
 	// Storage's AuthenticationErrorDetail says more than its message.
 	f.Description = cmp.Or(firstLine(cmp.Or(bd.authDetail, msg)), f.Challenge.Description)
 	deniedPrincipal(f, cmp.Or(bd.detail, msg))

@@ -14,8 +14,13 @@ func classifyToken(f *Failure, bd *errorBody, h http.Header) {
 	desc := cmp.Or(bd.description, bd.text)
 	f.AADSTS = cmp.Or(mostSpecificCode(bd.codes), codeFromText(desc))
 	f.ErrorCode = bd.oauthError
-	f.CorrelationID = cmp.Or(bd.correlation, labelled(desc, "Correlation ID:"), h.Get("Client-Request-Id"))
-	f.RequestID = cmp.Or(bd.traceID, labelled(desc, "Trace ID:"), h.Get("X-Ms-Request-Id"))
+	f.CorrelationID, f.RequestID = bd.correlation, bd.traceID
+	if f.CorrelationID == "" {
+		f.CorrelationID = cmp.Or(labelled(desc, "Correlation ID:"), h.Get("Client-Request-Id"))
+	}
+	if f.RequestID == "" {
+		f.RequestID = cmp.Or(labelled(desc, "Trace ID:"), h.Get("X-Ms-Request-Id"))
+	}
 	f.Timestamp = cmp.Or(bd.timestamp, timestampIn(desc))
 	f.ErrorURI = bd.errorURI
 	f.Description = aadstsMessage(desc)
