@@ -99,8 +99,11 @@ const minNeedle = 8
 func (sc Scrubber) With(values ...string) Scrubber {
 	out := Scrubber{needles: append([]string(nil), sc.needles...)}
 	add := func(v string) {
+		if len(v) < minNeedle {
+			return // a needle is never longer than its value
+		}
 		v = needle(v)
-		if len(v) >= minNeedle && !strings.ContainsAny(v, " \t\r\n") {
+		if len(v) >= minNeedle && !hasAnyByte(v, " \t\r\n") {
 			out.needles = append(out.needles, v)
 		}
 	}

@@ -142,11 +142,13 @@ func TestCleanKinds(t *testing.T) {
 
 func TestScrubberRedactsExactValues(t *testing.T) {
 	const token = "opaqueCANARYtoken"
-	sc := Scrubber{}.With("Bearer "+token, "CANARYqueryValue", "short")
+	// Quotes of each kind around a value are not part of it.
+	sc := Scrubber{}.With("Bearer "+token, "CANARYqueryValue", "short", "`CANARYbacktick`", "'CANARYapostrophe'")
 	for _, in := range []string{
 		"the service echoed " + token,
 		"echo%3A%20opaque%43ANARYtoken",
 		"query=CANARYqueryValue&x=1",
+		"echoed CANARYbacktick and CANARYapostrophe",
 	} {
 		if got := sc.Clean(Text, in).String(); strings.Contains(strings.ToUpper(got), "CANARY") {
 			t.Errorf("Clean(%q) = %q", in, got)
@@ -265,5 +267,25 @@ func TestFromRequest(t *testing.T) {
 	}
 	if got := sc.Clean(Text, "on 2024-01-01 at noon").String(); got != "on 2024-01-01 at noon" {
 		t.Errorf("a version-shaped value redacted: %q", got)
+	}
+}
+
+func TestHasAnyByte(t *testing.T) {
+	for _, tt := range []struct {
+		s, set string
+		want   bool
+	}{
+		{"", " \t", false},
+		{"abc", "", false},
+		{"abc", " \t\r\n", false},
+		{"a b", " \t\r\n", true},
+		{"a\tb", " \t\r\n", true},
+		{"a\nb", " \t\r\n", true},
+		{strings.Repeat("x", 2000) + "`", "\"'`", true},
+		{strings.Repeat("x", 2000), "\"'`", false},
+	} {
+		if got := hasAnyByte(tt.s, tt.set); got != tt.want || got != strings.ContainsAny(tt.s, tt.set) {
+			t.Errorf("hasAnyByte(%.20q, %q) = %v, want %v", tt.s, tt.set, got, tt.want)
+		}
 	}
 }
