@@ -2,8 +2,6 @@ package aadsts
 
 import (
 	"bytes"
-	"errors"
-	"io/fs"
 	"os"
 	"slices"
 	"strconv"
@@ -53,7 +51,7 @@ func readFile(t *testing.T, name string) []byte {
 }
 
 // pageNames are the codes whose name in the hand-transcribed list
-// ../../../shared/aadsts/codes.tsv differs from what the stored reference
+// testdata/names.tsv differs from what the stored reference
 // page gives. That list was taken from an earlier revision of the page
 // (04f6554): the revision stored here (3164b3b) no longer opens these
 // descriptions with a name, and for 50053 and 50192 the name was never at
@@ -73,27 +71,24 @@ var pageNames = map[int]string{
 	50192: "", // list: RawCredentialExpectedNotFound
 }
 
-// TestSharedNameList checks the table against the hand-transcribed list of
+// TestTranscribedNameList checks the table against the hand-transcribed list of
 // codes and names: every code is in the table with the same name, except
 // where the page gives another (pageNames).
-func TestSharedNameList(t *testing.T) {
-	b, err := os.ReadFile("../../../shared/aadsts/codes.tsv")
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skip("no shared AADSTS name list")
-	}
+func TestTranscribedNameList(t *testing.T) {
+	b, err := os.ReadFile("testdata/names.tsv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
 	if len(lines) < 2 || lines[0] != "code\tname" {
-		t.Fatalf("shared list: want a code<TAB>name header, have %q", lines[0])
+		t.Fatalf("transcribed list: want a code<TAB>name header, have %q", lines[0])
 	}
 	used := map[int]bool{}
 	for n, l := range lines[1:] {
 		code, name, ok := strings.Cut(l, "\t")
 		c, err := strconv.Atoi(code)
 		if !ok || err != nil {
-			t.Fatalf("shared list line %d: %q", n+2, l)
+			t.Fatalf("transcribed list line %d: %q", n+2, l)
 		}
 		want := name
 		if page, differs := pageNames[c]; differs {
@@ -106,14 +101,14 @@ func TestSharedNameList(t *testing.T) {
 		e, ok := Lookup(c)
 		switch {
 		case !ok:
-			t.Errorf("AADSTS%d (%s) is in the shared list but not in the table", c, name)
+			t.Errorf("AADSTS%d (%s) is in the transcribed list but not in the table", c, name)
 		case e.Name != want:
 			t.Errorf("AADSTS%d: name %q, want %q", c, e.Name, want)
 		}
 	}
 	for c := range pageNames {
 		if !used[c] {
-			t.Errorf("pageNames lists AADSTS%d, which the shared list does not have", c)
+			t.Errorf("pageNames lists AADSTS%d, which the transcribed list does not have", c)
 		}
 	}
 }
