@@ -62,28 +62,29 @@ func fromError(err error) (f Failure, ok bool) {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return Failure{}, false
 	}
-	text := errorText(err)
 	var (
 		are *azidentity.AuthenticationRequiredError
 		afe *azidentity.AuthenticationFailedError
 		re  *azcore.ResponseError
 	)
-	switch {
-	case errors.As(err, &are) && are != nil:
-		text = bounded(are.Error())
+	if errors.As(err, &are) && are != nil {
+		text := bounded(are.Error())
 		f = Failure{Class: ClassCredentialUnavailable, Source: SourceCredential, Credential: leadingCredential(text)}
 		f.Description = firstLine(text)
 		advise(&f)
 		return f, true
-	case credentialUnavailable(err) != nil:
-		text = errorText(credentialUnavailable(err))
+	}
+	if cu := credentialUnavailable(err); cu != nil {
+		text := errorText(cu)
 		f, ok = fromText(text)
 		if !ok || len(f.Chain) == 0 {
 			f = unavailableFailure(text, f)
 		}
 		return f, true
+	}
+	switch {
 	case errors.As(err, &afe) && afe != nil:
-		text = bounded(afe.Error())
+		text := bounded(afe.Error())
 		f, ok = fromText(text)
 		if rf, rok := fromRawResponse(afe.RawResponse); rok {
 			f = mergeResponse(f, ok, rf)
@@ -96,11 +97,10 @@ func fromError(err error) (f Failure, ok bool) {
 		advise(&f)
 		return f, true
 	case errors.As(err, &re) && re != nil:
-		text = bounded(re.Error())
 		if rf, rok := fromRawResponse(re.RawResponse); rok {
 			return rf, true
 		}
-		if f, ok = fromText(text); ok {
+		if f, ok = fromText(bounded(re.Error())); ok {
 			return f, true
 		}
 		if re.StatusCode == http.StatusUnauthorized || re.StatusCode == http.StatusForbidden {
@@ -117,6 +117,7 @@ func fromError(err error) (f Failure, ok bool) {
 	if f, ok = fromKiota(err); ok {
 		return f, true
 	}
+	text := errorText(err)
 	if f, ok = fromAMQP(err, text); ok {
 		return f, true
 	}
