@@ -59,6 +59,9 @@ func TestFromResponseBadInput(t *testing.T) {
 		{name: "deeply nested json", resp: serviceResponse(401, nil, io.NopCloser(strings.NewReader(strings.Repeat("[", 100000)))),
 			ok: true, class: azauthtrace.ClassTokenRejected},
 		{name: "huge headers", resp: serviceResponse(401, huge, http.NoBody), ok: true, class: azauthtrace.ClassClaimsChallenge},
+		{name: "letters that lower-case longer before a secret parameter", resp: serviceResponse(403, nil,
+			io.NopCloser(strings.NewReader(`{"error":{"code":"AuthorizationFailed","message":"`+strings.Repeat("Ⱥ", 20)+`&key=a"}}`))),
+			ok: true, class: azauthtrace.ClassPermission},
 		{name: "no request", resp: &http.Response{StatusCode: 403, Header: http.Header{}, Body: http.NoBody}, ok: true, class: azauthtrace.ClassPermission},
 		{name: "token endpoint html 500", resp: func() *http.Response {
 			r := token.Response()

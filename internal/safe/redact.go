@@ -476,7 +476,7 @@ func hasSecretParam(norm string) bool {
 // secretParam finds the first secret parameter in s, ASCII case ignored,
 // at or after from, and returns where its value starts and ends.
 func secretParam(s string, from int) (start, end int, ok bool) {
-	lower := strings.ToLower(s)
+	lower := LowerASCII(s) // the same offsets as s
 	best := -1
 	for _, k := range secretKeys {
 		for off := from; ; {

@@ -51,6 +51,10 @@ func TestCleanRedactsSecretShapes(t *testing.T) {
 		{"user and password in a URL", "see https://user:CANARYpw@login.example.com/x?y=1"},
 		{"e-mail address", "the user CANARY.user@contoso.com was denied"},
 		{"claims=", `error="insufficient_claims", claims="CANARYeyJhY2Nlc3NfdG9rZW4iOnt9fQ=="`},
+		// Letters whose lower case is longer or shorter in UTF-8 before
+		// the parameter: its place is found in the value as it is.
+		{"key= after letters that lower-case longer", "ȺȺȺȺ&key=CANARYsecretvalue"},
+		{"key= after letters that lower-case shorter", "İİİİİİİİ&key=CANARYsecretvalue"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Clean(Text, tc.in).String()
@@ -163,6 +167,16 @@ func TestScrubberRedactsExactValues(t *testing.T) {
 }
 
 func TestCleanBoundsAndUTF8(t *testing.T) {
+	// Lower-casing changes these letters' length in UTF-8: a secret
+	// parameter after them is cut where it is, without a panic or invalid
+	// UTF-8.
+	for _, s := range []string{strings.Repeat("Ⱥ", 20) + "&key=a", strings.Repeat("İ", 20) + "&key=a", strings.Repeat("Ⱥ", 20) + "&sig="} {
+		for k := Text; k <= Method; k++ {
+			if got := Clean(k, s).String(); !utf8.ValidString(got) {
+				t.Errorf("Clean(%d, %q) = %q: not valid UTF-8", k, s, got)
+			}
+		}
+	}
 	long := strings.Repeat("word ", 200)
 	if got := Clean(Text, long).String(); len(got) > TextBound || !strings.HasSuffix(got, "…") {
 		t.Errorf("Clean of %d bytes = %d bytes", len(long), len(got))
