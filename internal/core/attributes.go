@@ -4,6 +4,7 @@
 package core
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -43,8 +44,20 @@ func Meter(mp metric.MeterProvider) metric.Meter {
 }
 
 // ErrorType returns the error.type attribute of a failed call: the error's
-// type name, such as "*azidentity.AuthenticationFailedError".
-func ErrorType(err error) attribute.KeyValue { return semconv.ErrorType(err) }
+// type name, such as "*azidentity.AuthenticationFailedError", or the value
+// of an ErrorType method in its chain, as the semantic conventions say.
+// That value is the error's to choose, and may come from a response: it is
+// kept only as a Code, or is "_OTHER".
+func ErrorType(err error) attribute.KeyValue {
+	var et interface{ ErrorType() string }
+	if errors.As(err, &et) && et.ErrorType() != "" {
+		if v := safe.Clean(safe.Code, et.ErrorType()).String(); v != "" {
+			return otelx.ErrorTypeKey.String(v)
+		}
+		return semconv.ErrorTypeOther
+	}
+	return semconv.ErrorType(err)
+}
 
 // HTTPErrorType returns the error.type attribute of a failed HTTP
 // response: its status code, as the HTTP semantic conventions say.

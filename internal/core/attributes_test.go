@@ -2,7 +2,10 @@ package core_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"go.opentelemetry.io/otel/attribute"
 
@@ -90,9 +93,34 @@ func TestFailureAttributesWithoutChallenge(t *testing.T) {
 	}
 }
 
+// typedError has an ErrorType method, whose value the semantic conventions
+// put in error.type.
+type typedError string
+
+func (e typedError) Error() string     { return "failed" }
+func (e typedError) ErrorType() string { return string(e) }
+
+// TestErrorTypes checks error.type: the type name of an error, the value
+// of an ErrorType method when it is a code, and "_OTHER" for one that is
+// not (it is the error's to choose, and may hold what a response sent);
+// and the status code of a failed response.
 func TestErrorTypes(t *testing.T) {
-	if got := core.ErrorType(errors.New("x")); got.Value.AsString() != "*errors.errorString" {
-		t.Errorf("ErrorType = %v", got)
+	jwt := "eyJhbGciOiJSUzI1NiJ9.eyJDQU5BUlkiOjF9.c2lnbmF0dXJlQ0FOQVJZ"
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{errors.New("x"), "*errors.errorString"},
+		{&azidentity.AuthenticationFailedError{}, "*azidentity.AuthenticationFailedError"},
+		{fmt.Errorf("wrapped: %w", &azidentity.AuthenticationFailedError{}), "*azidentity.AuthenticationFailedError"},
+		{typedError("Throttled"), "Throttled"},
+		{fmt.Errorf("wrapped: %w", typedError("Throttled")), "Throttled"},
+		{typedError("token " + jwt + " rejected"), "_OTHER"},
+		{typedError(jwt), "_OTHER"},
+	} {
+		if got := core.ErrorType(tt.err); got.Key != otelx.ErrorTypeKey || got.Value.AsString() != tt.want {
+			t.Errorf("ErrorType(%#v) = %v, want %q", tt.err, got, tt.want)
+		}
 	}
 	if got := core.HTTPErrorType(403); got.Value.AsString() != "403" || got.Key != "error.type" {
 		t.Errorf("HTTPErrorType(403) = %v", got)
