@@ -59,16 +59,11 @@ func unquoteLogged(s string) string {
 	return b.String()
 }
 
-// parseChain splits the text of a DefaultAzureCredential or
-// ChainedTokenCredential error into the errors of the sources it tried, in
-// order, with their indentation removed. ok is false when s is not such a
-// text.
-func parseChain(s string) (entries []string, ok bool) {
-	i := strings.Index(s, chainMarker)
-	if i < 0 {
-		return nil, false
-	}
-	head, rest := s[:i], s[i+len(chainMarker):]
+// chainEntries splits the text of a DefaultAzureCredential or
+// ChainedTokenCredential error, around its chainMarker (head before it,
+// rest after it), into the errors of the sources it tried, in order, with
+// their indentation removed.
+func chainEntries(head, rest string) (entries []string) {
 	if pre := chainPrefix(head); pre != "" {
 		entries = append(entries, pre)
 	}
@@ -83,7 +78,7 @@ func parseChain(s string) (entries []string, ok bool) {
 		}
 		entries = append(entries, part)
 	}
-	return entries, true
+	return entries
 }
 
 // chainPrefix returns the error printed before a chain's own line in older
@@ -98,7 +93,7 @@ func chainPrefix(head string) string {
 }
 
 func fromChainText(head, rest string) (Failure, bool) {
-	entries, _ := parseChain(head + chainMarker + rest)
+	entries := chainEntries(head, rest)
 	chainName := leadingCredential(head[strings.LastIndexByte(head, '\n')+1:])
 	if chainName == "" {
 		chainName = "DefaultAzureCredential"

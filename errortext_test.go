@@ -5,6 +5,16 @@ import (
 	"testing"
 )
 
+// parseChain splits s as FromError does a chain's text: ok is false when
+// s is not one.
+func parseChain(s string) (entries []string, ok bool) {
+	i := strings.Index(s, chainMarker)
+	if i < 0 {
+		return nil, false
+	}
+	return chainEntries(s[:i], s[i+len(chainMarker):]), true
+}
+
 // TestParseChain splits chain texts of the layouts azidentity printed.
 func TestParseChain(t *testing.T) {
 	for _, tc := range []struct {
