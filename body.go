@@ -58,15 +58,16 @@ func parseBody(b []byte) errorBody {
 	case b[0] == '{':
 		bd.readJSON(b)
 		return bd
-	case b[0] == '<' && !isHTML(b):
-		if bd.readXML(b) {
-			return bd
-		}
+	}
+	// isHTML reads at most the first 512 bytes, which the cut below keeps.
+	bd.html = isHTML(b)
+	if b[0] == '<' && !bd.html && bd.readXML(b) {
+		return bd
 	}
 	if len(b) > maxTextBody {
 		b = b[:maxTextBody]
 	}
-	if bd.html = isHTML(b); bd.html {
+	if bd.html {
 		bd.text = htmlTitle(b)
 	} else {
 		bd.text = string(b)
