@@ -12,16 +12,22 @@ import (
 // code is unknown.
 func classifyToken(f *Failure, bd *errorBody, h http.Header) {
 	desc := cmp.Or(bd.description, bd.text)
-	f.AADSTS = cmp.Or(mostSpecificCode(bd.codes), codeFromText(desc))
-	f.ErrorCode = bd.oauthError
+	// The body's fields, and what the description says only when they are
+	// missing.
+	f.AADSTS, f.ErrorCode, f.Timestamp = mostSpecificCode(bd.codes), bd.oauthError, bd.timestamp
 	f.CorrelationID, f.RequestID = bd.correlation, bd.traceID
+	if f.AADSTS == 0 {
+		f.AADSTS = codeFromText(desc)
+	}
+	if f.Timestamp == "" {
+		f.Timestamp = timestampIn(desc)
+	}
 	if f.CorrelationID == "" {
 		f.CorrelationID = cmp.Or(labelled(desc, "Correlation ID:"), h.Get("Client-Request-Id"))
 	}
 	if f.RequestID == "" {
 		f.RequestID = cmp.Or(labelled(desc, "Trace ID:"), h.Get("X-Ms-Request-Id"))
 	}
-	f.Timestamp = cmp.Or(bd.timestamp, timestampIn(desc))
 	f.ErrorURI = bd.errorURI
 	f.Description = aadstsMessage(desc)
 	if c, ok := aadstsClass(f.AADSTS); ok {
