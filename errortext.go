@@ -250,9 +250,6 @@ func originFromText(s, body string) origin {
 // response: credential-unavailable errors, AuthenticationFailedErrors
 // without a response, constructor errors, AMQP errors.
 func fromMessageText(s, cred string) (Failure, bool) {
-	msg := credentialMessage(s)
-	l := strings.ToLower(s)
-	f := Failure{Source: SourceCredential, Description: firstLine(strings.TrimSuffix(stripTroubleshoot(msg), "."))}
 	if code := codeFromText(s); code != 0 {
 		// An Entra ID error inside a message.
 		var bd errorBody
@@ -262,10 +259,12 @@ func fromMessageText(s, cred string) (Failure, bool) {
 		if bd.description == "" {
 			bd.description = s
 		}
-		f = Failure{Source: SourceIdentityProvider, Service: serviceEntraID}
+		f := Failure{Source: SourceIdentityProvider, Service: serviceEntraID}
 		classifyToken(&f, &bd, http.Header{})
 		return f, true
 	}
+	l := strings.ToLower(s)
+	f := Failure{Source: SourceCredential, Description: firstLine(strings.TrimSuffix(stripTroubleshoot(credentialMessage(s)), "."))}
 	onIMDS := cred == "ManagedIdentityCredential" || strings.Contains(l, "169.254.169.254")
 	switch {
 	case containsAny(l, unavailableSignals):
