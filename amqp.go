@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 )
 
 // fromAMQP diagnoses the errors of Service Bus and Event Hubs, whose data
@@ -61,7 +63,8 @@ func fromAMQP(err error, text string) (Failure, bool) {
 		f.StatusCode = http.StatusUnauthorized
 	}
 	f.RequestID = labelled(msg, "TrackingId:")
-	f.Description = firstLine(cmp.Or(strings.TrimSuffix(before(msg, " TrackingId:"), "."), text))
+	untracked, _, _ := strings.Cut(msg, " TrackingId:")
+	f.Description = firstLine(cmp.Or(strings.TrimSuffix(untracked, "."), text))
 	advise(&f)
 	return f, true
 }
@@ -218,20 +221,12 @@ func cbsFailure(text string) (status int, code, description string) {
 	// The management client's "error code: 401, Details: ..." (older
 	// azservicebus, KEDA): the status is its code.
 	if _, rest, ok := strings.Cut(text, "error code: "); ok {
-		if n, rest, ok := strings.Cut(rest, ", Details: "); ok && isDigits(n) {
+		if n, rest, ok := strings.Cut(rest, ", Details: "); ok && safe.IsDigits(n) {
 			status, _ = strconv.Atoi(n)
 			return status, n, firstLine(rest)
 		}
 	}
 	return 0, "", ""
-}
-
-func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
-
-// before returns s up to sep, or all of s.
-func before(s, sep string) string {
-	b, _, _ := strings.Cut(s, sep)
-	return b
 }
 
 // isWord reports whether s is a code word: letters and digits only.

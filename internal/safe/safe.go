@@ -219,9 +219,9 @@ func isID(s string) bool {
 		s = parts[2]
 	}
 	s = strings.Trim(s, "{}")
-	if i := strings.LastIndex(s, "_G"); i > 0 && isDigits(strings.ReplaceAll(s[i+2:], "S", "")) {
+	if i := strings.LastIndex(s, "_G"); i > 0 && IsDigits(strings.ReplaceAll(s[i+2:], "S", "")) {
 		s = s[:i] // Service Bus's tracking IDs: "<hex>_G12", "<hex>_G9S2"
-	} else if i := strings.LastIndex(s, "-G:"); i > 0 && isDigits(s[i+3:]) {
+	} else if i := strings.LastIndex(s, "-G:"); i > 0 && IsDigits(s[i+3:]) {
 		s = s[:i] // IoT Hub's: "<hex>-G:4"
 	}
 	return isHexGroups(s)
@@ -269,12 +269,13 @@ func isWord(s string) bool {
 	return true
 }
 
-func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+// IsDigits reports whether s is a non-empty run of ASCII digits.
+func IsDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
 
 // isRoutingTime reports whether s is a time as ARM writes it in its
 // routing request IDs: "20240501T100000Z".
 func isRoutingTime(s string) bool {
-	return len(s) == 16 && isDigits(s[:8]) && s[8] == 'T' && isDigits(s[9:15]) && s[15] == 'Z'
+	return len(s) == 16 && IsDigits(s[:8]) && s[8] == 'T' && IsDigits(s[9:15]) && s[15] == 'Z'
 }
 
 // shaped returns s when it is within bound and every rune of it is ok,
