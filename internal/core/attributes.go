@@ -85,6 +85,18 @@ func cleaned(sc safe.Scrubber, key attribute.Key, s string) attribute.KeyValue {
 	return String(sc, key, s)
 }
 
+// appendCleaned appends to attrs the attributes of kvs that are not empty,
+// whose values the classifier already made fit for telemetry (see
+// cleaned).
+func appendCleaned(attrs []attribute.KeyValue, sc safe.Scrubber, kvs []KeyString) []attribute.KeyValue {
+	for _, kv := range kvs {
+		if a := cleaned(sc, kv.Key, kv.Value); a.Value.AsString() != "" {
+			attrs = append(attrs, a)
+		}
+	}
+	return attrs
+}
+
 // kinds are the kinds of the string attributes whose values are taken from
 // a response, an error text or a request.
 var kinds = map[attribute.Key]safe.Kind{
@@ -191,7 +203,7 @@ func FailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure, sc saf
 			attrs = append(attrs, kv.key.String(kv.value))
 		}
 	}
-	for _, kv := range []KeyString{
+	return appendCleaned(attrs, sc, []KeyString{
 		{otelx.ErrorCodeKey, f.ErrorCode},
 		{otelx.CorrelationIDKey, f.CorrelationID},
 		{otelx.ServiceRequestIDKey, f.RequestID},
@@ -206,12 +218,7 @@ func FailureAttributes(attrs []attribute.KeyValue, f azauthtrace.Failure, sc saf
 		{otelx.PrincipalObjectIDKey, f.PrincipalID},
 		{otelx.DeniedActionKey, f.Action},
 		{otelx.DeniedScopeKey, f.Scope},
-	} {
-		if a := cleaned(sc, kv.Key, kv.Value); a.Value.AsString() != "" {
-			attrs = append(attrs, a)
-		}
-	}
-	return attrs
+	})
 }
 
 // KeyString is a string attribute taken from a response, an error text or

@@ -328,18 +328,14 @@ func (r *Recorder) challengeAttributes(f azauthtrace.Failure, kind string) []att
 	if f.Challenge.ClaimsReason != "" {
 		attrs = append(attrs, otelx.ChallengeClaimsReasonKey.String(f.Challenge.ClaimsReason))
 	}
-	for _, kv := range []KeyString{
+	// FromResponse cleaned these with what the request carried.
+	return appendCleaned(attrs, safe.Scrubber{}, []KeyString{
 		{otelx.ChallengeErrorKey, f.Challenge.Error},
 		{otelx.ChallengeAuthorizationURIKey, f.Challenge.AuthorizationURI},
 		{otelx.ChallengeResourceKey, f.Challenge.Resource},
 		{otelx.CorrelationIDKey, f.CorrelationID},
 		{otelx.ServiceRequestIDKey, f.RequestID},
-	} {
-		if kv.Value != "" {
-			attrs = append(attrs, kv.Key.String(kv.Value)) // cleaned by FromResponse
-		}
-	}
-	return attrs
+	})
 }
 
 // failureAttributes returns the attributes of f and of the Principal the
