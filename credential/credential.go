@@ -216,7 +216,13 @@ func (c *Credential) end(ctx context.Context, span trace.Span, timed bool, d tim
 		return
 	}
 	sc := c.scrubber(opts.Claims)
-	attrs := append([]attribute.KeyValue{}, c.spanAttrs...)
+	// The options' attributes, six of the request and its token, and on
+	// failure the error's type and the diagnosis's (at most 25).
+	n := len(c.spanAttrs) + 6
+	if err != nil {
+		n += 26
+	}
+	attrs := append(make([]attribute.KeyValue, 0, n), c.spanAttrs...)
 	attrs = core.Strings(attrs, sc, []core.KeyString{
 		{Key: otelx.TokenScopesKey, Value: strings.Join(opts.Scopes, " ")},
 		{Key: otelx.TokenTenantIDKey, Value: opts.TenantID},

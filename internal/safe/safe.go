@@ -129,10 +129,10 @@ func (sc Scrubber) With(values ...string) Scrubber {
 // request, raw and in the base64 encodings credentials use when they
 // print them, whatever their length.
 func (sc Scrubber) WithClaims(claims string) Scrubber {
-	out := Scrubber{needles: append([]string(nil), sc.needles...)}
 	if len(claims) < 2 {
-		return out
+		return sc // a Scrubber's values are never changed in place
 	}
+	out := Scrubber{needles: append([]string(nil), sc.needles...)}
 	raw := []byte(claims)
 	// The unpadded encodings are prefixes of the padded ones.
 	for _, v := range []string{claims, base64.RawStdEncoding.EncodeToString(raw), base64.RawURLEncoding.EncodeToString(raw)} {
