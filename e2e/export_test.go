@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -27,6 +26,7 @@ import (
 	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/internal/fakeentra"
+	"github.com/azauthtrace/azauthtrace/internal/oteltest"
 )
 
 // otlpReceiver is a local OTLP/HTTP trace endpoint that decodes every
@@ -136,7 +136,7 @@ func TestOTLPExportOfHostileBytes(t *testing.T) {
 	}))
 	defer svc.Close()
 	token := strings.Join([]string{"eyJhbGciOiJub25lIn0", "eyJvaWQiOiJcdTAwZmYiLCJ0aWQiOiLDIn0", "c2ln"}, ".") // claims with odd bytes
-	cred := azcoreCredential(token)
+	cred := oteltest.Issuing(token, token)
 	for _, traced := range []bool{false, true} {
 		opts := &azcore.ClientOptions{
 			Transport:        svc.Client(),
@@ -212,11 +212,4 @@ func TestOTLPExportOfHostileBytes(t *testing.T) {
 	if len(exp.errs) == 0 {
 		t.Error("the exporter took invalid UTF-8: the test shows nothing")
 	}
-}
-
-// azcoreCredential issues token.
-type azcoreCredential string
-
-func (c azcoreCredential) GetToken(context.Context, azpolicy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return azcore.AccessToken{Token: string(c), ExpiresOn: time.Now().Add(time.Hour)}, nil
 }
