@@ -11,7 +11,6 @@ import (
 	azpolicy "github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
@@ -100,26 +99,6 @@ func send(ctx context.Context, t testing.TB, pl runtime.Pipeline, url string, op
 		o(req)
 	}
 	return pl.Do(req)
-}
-
-// spansNamed returns the ended spans with the given name.
-func spansNamed(rec *tracetest.SpanRecorder, name string) []sdktrace.ReadOnlySpan {
-	var out []sdktrace.ReadOnlySpan
-	for _, s := range rec.Ended() {
-		if s.Name() == name {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// spanNames lists the ended spans' names, for failure messages.
-func spanNames(rec *tracetest.SpanRecorder) string {
-	var names []string
-	for _, s := range rec.Ended() {
-		names = append(names, s.Name())
-	}
-	return strings.Join(names, ", ")
 }
 
 // fakeServices serves the failures of fakeservice.FailureRoutes, an ARM

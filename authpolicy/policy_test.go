@@ -122,15 +122,15 @@ func TestPolicyRecordsFailures(t *testing.T) {
 			}
 			resp.Body.Close()
 
-			spans := spansNamed(tel.Recorder, "GET "+tt.host)
+			spans := tel.SpansNamed("GET " + tt.host)
 			if tt.caseName == "" {
 				if len(tel.Recorder.Ended()) != 1 {
-					t.Fatalf("spans: %s; want only the parent", spanNames(tel.Recorder))
+					t.Fatalf("spans: %s; want only the parent", tel.SpanNames())
 				}
 				return
 			}
 			if len(spans) != 1 {
-				t.Fatalf("spans: %s; want one named %q", spanNames(tel.Recorder), "GET "+tt.host)
+				t.Fatalf("spans: %s; want one named %q", tel.SpanNames(), "GET "+tt.host)
 			}
 			s := spans[0]
 			if s.SpanKind() != trace.SpanKindClient {
@@ -180,9 +180,9 @@ func TestPolicyRecordPrincipalNames(t *testing.T) {
 				t.Fatal(err)
 			}
 			resp.Body.Close()
-			spans := spansNamed(tel.Recorder, "GET "+fakeservice.StorageHost)
+			spans := tel.SpansNamed("GET " + fakeservice.StorageHost)
 			if len(spans) != 1 {
-				t.Fatalf("spans: %s", spanNames(tel.Recorder))
+				t.Fatalf("spans: %s", tel.SpanNames())
 			}
 			var want any
 			if names {
@@ -219,9 +219,9 @@ func TestPolicyClaimsChallenge(t *testing.T) {
 		t.Fatalf("token requests with claims %q; want none, then the challenge's", claims)
 	}
 
-	spans := spansNamed(tel.Recorder, "GET "+fakeservice.GraphHost)
+	spans := tel.SpansNamed("GET " + fakeservice.GraphHost)
 	if len(spans) != 2 {
-		t.Fatalf("spans: %s; want the challenge and the retry", spanNames(tel.Recorder))
+		t.Fatalf("spans: %s; want the challenge and the retry", tel.SpanNames())
 	}
 	challenge, retry := spans[0], spans[1]
 	// The bearer token policy answers the challenge: it is recorded as a
@@ -284,9 +284,9 @@ func TestPolicyClaimsChallengeTwice(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("status %d, want the second challenge's 401", resp.StatusCode)
 	}
-	spans := spansNamed(tel.Recorder, "GET "+fakeservice.GraphHost)
+	spans := tel.SpansNamed("GET " + fakeservice.GraphHost)
 	if len(spans) != 2 {
-		t.Fatalf("spans: %s; want the challenge and the retry", spanNames(tel.Recorder))
+		t.Fatalf("spans: %s; want the challenge and the retry", tel.SpanNames())
 	}
 	challenge, retry := spans[0], spans[1]
 	oteltest.CheckAttrs(t, "challenge", challenge.Attributes(), map[attribute.Key]any{
@@ -337,9 +337,9 @@ func TestPolicyAttachesToEnclosingSpan(t *testing.T) {
 			if op != nil {
 				op.End()
 			}
-			httpSpans := spansNamed(tel.Recorder, "HTTP GET")
+			httpSpans := tel.SpansNamed("HTTP GET")
 			if len(httpSpans) != 1 {
-				t.Fatalf("spans: %s; want one otelhttp span", spanNames(tel.Recorder))
+				t.Fatalf("spans: %s; want one otelhttp span", tel.SpanNames())
 			}
 			c := corpus.MustGet("arm_403_authorization_failed")
 			want := expectedFailure(c)
@@ -350,9 +350,9 @@ func TestPolicyAttachesToEnclosingSpan(t *testing.T) {
 			if !enclosed {
 				// Nothing encloses the HTTP span: the diagnosis is nested
 				// under it.
-				ours := spansNamed(tel.Recorder, "GET "+fakeservice.ARMHost)
+				ours := tel.SpansNamed("GET " + fakeservice.ARMHost)
 				if len(ours) != 1 {
-					t.Fatalf("spans: %s", spanNames(tel.Recorder))
+					t.Fatalf("spans: %s", tel.SpanNames())
 				}
 				if ours[0].SpanKind() != trace.SpanKindInternal || ours[0].Parent().SpanID() != httpSpans[0].SpanContext().SpanID() {
 					t.Errorf("span kind %v parent %v; want internal, under the HTTP span", ours[0].SpanKind(), ours[0].Parent().SpanID())
@@ -361,9 +361,9 @@ func TestPolicyAttachesToEnclosingSpan(t *testing.T) {
 				return
 			}
 			if n := len(tel.Recorder.Ended()); n != 2 {
-				t.Fatalf("spans: %s; want the operation and otelhttp's", spanNames(tel.Recorder))
+				t.Fatalf("spans: %s; want the operation and otelhttp's", tel.SpanNames())
 			}
-			opSpan := spansNamed(tel.Recorder, "Client.Operation")[0]
+			opSpan := tel.SpansNamed("Client.Operation")[0]
 			// The operation span gets the diagnosis and the status code;
 			// the method and URL stay on the event.
 			opWant := maps.Clone(want)
@@ -468,7 +468,7 @@ func TestPolicyCanary(t *testing.T) {
 		resp.Body.Close()
 	}
 	if len(tel.Recorder.Ended()) < 5 {
-		t.Fatalf("spans: %s", spanNames(tel.Recorder))
+		t.Fatalf("spans: %s", tel.SpanNames())
 	}
 	// The Graph challenge's claims, base64 and decoded.
 	secrets := []string{canary, "eyJhY2Nlc3NfdG9rZW4i", "xms_rp_ipaddr", "eyJ"}
@@ -575,7 +575,7 @@ func TestPolicyStreamingBody(t *testing.T) {
 		t.Errorf("body of %d bytes, want the %d sent", len(got), len(body))
 	}
 	if len(tel.Recorder.Ended()) != 1 {
-		t.Errorf("spans: %s", spanNames(tel.Recorder))
+		t.Errorf("spans: %s", tel.SpanNames())
 	}
 }
 
@@ -661,7 +661,7 @@ func TestPolicyPassesErrorsThrough(t *testing.T) {
 				t.Errorf("innermost error %v is not the one returned", inner)
 			}
 			if n := len(tel.Recorder.Ended()); n != 0 {
-				t.Errorf("spans: %s; want none", spanNames(tel.Recorder))
+				t.Errorf("spans: %s; want none", tel.SpanNames())
 			}
 		})
 	}
@@ -759,13 +759,13 @@ func TestPolicyConcurrent(t *testing.T) {
 	// failures, none for the ARM success; the Graph calls made before the
 	// bearer token policy cached a token with the challenge's claims have
 	// a challenge span and a retry span each, the later ones none.
-	if n := len(spansNamed(tel.Recorder, "GET "+fakeservice.ARMHost)); n != 40 {
+	if n := len(tel.SpansNamed("GET " + fakeservice.ARMHost)); n != 40 {
 		t.Errorf("%d ARM spans, want 40", n)
 	}
-	if n := len(spansNamed(tel.Recorder, "GET "+fakeservice.StorageHost)); n != 20 {
+	if n := len(tel.SpansNamed("GET " + fakeservice.StorageHost)); n != 20 {
 		t.Errorf("%d Storage spans, want 20", n)
 	}
-	if n := len(spansNamed(tel.Recorder, "GET "+fakeservice.GraphHost)); n < 2 || n%2 != 0 {
+	if n := len(tel.SpansNamed("GET " + fakeservice.GraphHost)); n < 2 || n%2 != 0 {
 		t.Errorf("%d Graph spans, want challenge and retry pairs", n)
 	}
 	// Each span names its own request, however the calls interleave: the
@@ -870,7 +870,7 @@ func TestPolicyNotSampled(t *testing.T) {
 	}
 	resp.Body.Close()
 	if n := len(tel.Recorder.Ended()); n != 0 {
-		t.Errorf("spans: %s; want none", spanNames(tel.Recorder))
+		t.Errorf("spans: %s; want none", tel.SpanNames())
 	}
 	var n int64
 	for _, v := range tel.Counts(t, otelx.FailuresMetric) {
@@ -909,7 +909,7 @@ func TestPolicyPerCall(t *testing.T) {
 	}
 	spans := tel.Recorder.Ended()
 	if len(spans) != 1 || spans[0].Name() != "GET "+fakeservice.StorageHost {
-		t.Fatalf("spans: %s; want only the Storage failure", spanNames(tel.Recorder))
+		t.Fatalf("spans: %s; want only the Storage failure", tel.SpanNames())
 	}
 	oteltest.CheckAttrs(t, "span", spans[0].Attributes(), map[attribute.Key]any{
 		otelx.ClassKey:             "permission",
@@ -950,7 +950,7 @@ func TestPolicyTokensAlternate(t *testing.T) {
 			}
 			spans := tel.Recorder.Ended()
 			if len(spans) != 6 {
-				t.Fatalf("spans: %s", spanNames(tel.Recorder))
+				t.Fatalf("spans: %s", tel.SpanNames())
 			}
 			for i, s := range spans {
 				oteltest.CheckAttrs(t, fmt.Sprint("span ", i), s.Attributes(), map[attribute.Key]any{otelx.PrincipalObjectIDKey: oids[i%2]})
@@ -1021,9 +1021,9 @@ func TestPolicyDiscoveryThenClaimsChallenge(t *testing.T) {
 	if got := tel.Counts(t, otelx.ChallengesMetric); len(got) != 2 || got["azauth.challenge.kind=discovery "+host] != 1 || got["azauth.challenge.kind=claims "+host] != 1 {
 		t.Errorf("challenges counted %v; want a discovery and a claims challenge", got)
 	}
-	spans := spansNamed(tel.Recorder, "GET myvault.vault.azure.net")
+	spans := tel.SpansNamed("GET myvault.vault.azure.net")
 	if len(spans) != 3 {
-		t.Fatalf("spans: %s; want the two challenges and the retry", spanNames(tel.Recorder))
+		t.Fatalf("spans: %s; want the two challenges and the retry", tel.SpanNames())
 	}
 	for i, want := range []map[attribute.Key]any{
 		{otelx.ChallengeKindKey: "discovery", otelx.ChallengeRetryKey: nil, otelx.ClassKey: nil},

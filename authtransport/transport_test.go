@@ -5,13 +5,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/azauthtrace/azauthtrace/authtransport"
@@ -126,9 +124,9 @@ func TestTransportRecordsFailures(t *testing.T) {
 			if !bytes.Equal(body, []byte(c.Body)) {
 				t.Errorf("body %q, want the service's %q", body, c.Body)
 			}
-			spans := spansNamed(tel, "GET "+tc.host)
+			spans := tel.SpansNamed("GET " + tc.host)
 			if len(spans) != 1 {
-				t.Fatalf("spans %v; want one failure span", names(tel))
+				t.Fatalf("spans %v; want one failure span", tel.SpanNames())
 			}
 			s := spans[0]
 			if s.SpanKind() != trace.SpanKindClient || s.Parent().SpanID() != parent.SpanContext().SpanID() {
@@ -169,9 +167,9 @@ func TestTransportClaimsChallenge(t *testing.T) {
 		if resp.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("status %d", resp.StatusCode)
 		}
-		spans := spansNamed(tel, "GET "+fakeservice.GraphHost)
+		spans := tel.SpansNamed("GET " + fakeservice.GraphHost)
 		if len(spans) != 1 {
-			t.Fatalf("spans %v", names(tel))
+			t.Fatalf("spans %v", tel.SpanNames())
 		}
 		failures, challenges := tel.Counts(t, otelx.FailuresMetric), tel.Counts(t, otelx.ChallengesMetric)
 		if answers {
@@ -209,10 +207,10 @@ func TestTransportUnderOtelhttp(t *testing.T) {
 	}
 	resp.Body.Close()
 	op.End()
-	if n := len(spansNamed(tel, "GET "+fakeservice.ARMHost)); n != 0 {
-		t.Errorf("a span of the transport's own beside otelhttp's: %v", names(tel))
+	if n := len(tel.SpansNamed("GET " + fakeservice.ARMHost)); n != 0 {
+		t.Errorf("a span of the transport's own beside otelhttp's: %v", tel.SpanNames())
 	}
-	opSpan := spansNamed(tel, "ListGroups")[0]
+	opSpan := tel.SpansNamed("ListGroups")[0]
 	oteltest.CheckAttrs(t, "operation", opSpan.Attributes(), map[attribute.Key]any{otelx.ClassKey: "permission"})
 	if len(opSpan.Events()) != 1 || opSpan.Events()[0].Name != otelx.FailureEvent || opSpan.Status().Code != codes.Error {
 		t.Errorf("events %v, status %v; want one failure event and status Error", opSpan.Events(), opSpan.Status())
@@ -240,24 +238,6 @@ func TestTransportReturnsErrors(t *testing.T) {
 	}
 }
 
-func spansNamed(tel *oteltest.Telemetry, name string) []sdktrace.ReadOnlySpan {
-	var out []sdktrace.ReadOnlySpan
-	for _, s := range tel.Recorder.Ended() {
-		if s.Name() == name {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func names(tel *oteltest.Telemetry) string {
-	var n []string
-	for _, s := range tel.Recorder.Ended() {
-		n = append(n, s.Name())
-	}
-	return strings.Join(n, ", ")
-}
-
 // TestTransportLastFailureWins sends two requests that fail differently
 // under one span that encloses both, with otelhttp's transport recording
 // each request's span: the enclosing span's attributes describe the last
@@ -283,7 +263,7 @@ func TestTransportLastFailureWins(t *testing.T) {
 		resp.Body.Close()
 	}
 	op.End()
-	opSpan := spansNamed(tel, "Operation")[0]
+	opSpan := tel.SpansNamed("Operation")[0]
 	got := oteltest.Attrs(opSpan.Attributes())
 	if got[otelx.ErrorCodeKey].AsString() != "AuthorizationPermissionMismatch" || got[otelx.PrincipalObjectIDKey].AsString() != objectID {
 		t.Errorf("operation: %v; want the Storage 403 and the token's object ID", opSpan.Attributes())

@@ -276,7 +276,7 @@ func TestGraphClaimsChallenge(t *testing.T) {
 			}
 		}
 	}
-	challenges := spansNamed(tel, "GET "+fakeservice.GraphHost)
+	challenges := tel.SpansNamed("GET " + fakeservice.GraphHost)
 	if len(challenges) != 1 {
 		t.Fatalf("transport spans %v; want one, for the challenge (spans: %s)", spanNames(challenges), spanNames(tel.Recorder.Ended()))
 	}
@@ -298,7 +298,7 @@ func TestGraphClaimsChallenge(t *testing.T) {
 	})
 	// The token requests: the first, and the one for the challenge's
 	// claims, both under the caller's span.
-	getTokens := spansNamed(tel, "FakeCredential.GetToken")
+	getTokens := tel.SpansNamed("FakeCredential.GetToken")
 	if len(getTokens) != 2 {
 		t.Fatalf("GetToken spans %d, want 2", len(getTokens))
 	}
@@ -334,18 +334,6 @@ func spansWith(tel *oteltest.Telemetry, key attribute.Key) []sdktrace.ReadOnlySp
 	var out []sdktrace.ReadOnlySpan
 	for _, s := range tel.Recorder.Ended() {
 		if _, ok := oteltest.Attrs(s.Attributes())[key]; ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// spansNamed returns the ended spans with the name, in the order they
-// ended.
-func spansNamed(tel *oteltest.Telemetry, name string) []sdktrace.ReadOnlySpan {
-	var out []sdktrace.ReadOnlySpan
-	for _, s := range tel.Recorder.Ended() {
-		if s.Name() == name {
 			out = append(out, s)
 		}
 	}

@@ -111,7 +111,7 @@ func getSecret(t *testing.T, client *azsecrets.Client, tel *oteltest.Telemetry) 
 	ctx, root := tel.TracerProvider.Tracer("test").Start(t.Context(), "root")
 	resp, err := client.GetSecret(ctx, kvSecretName, "", nil)
 	root.End()
-	ops := spansNamed(tel, "Client.GetSecret")
+	ops := tel.SpansNamed("Client.GetSecret")
 	if len(ops) != 1 {
 		t.Fatalf("operation spans %d; want one Client.GetSecret (spans: %s)", len(ops), spanNames(tel.Recorder.Ended()))
 	}
@@ -129,7 +129,7 @@ func checkVaultRequests(t *testing.T, srv *fakeservice.Server, tel *oteltest.Tel
 	if len(reqs) != 2 || reqs[0].TokenClaims != nil || reqs[1].TokenClaims["oid"] != objectID {
 		t.Errorf("requests %+v; want one without a token, then one with it", reqs)
 	}
-	getTokens := spansNamed(tel, "FakeCredential.GetToken")
+	getTokens := tel.SpansNamed("FakeCredential.GetToken")
 	if len(getTokens) != 1 {
 		t.Fatalf("GetToken spans %d, want one", len(getTokens))
 	}

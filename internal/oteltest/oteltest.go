@@ -59,6 +59,27 @@ func New(tb testing.TB, opts ...sdktrace.TracerProviderOption) *Telemetry {
 	return tel
 }
 
+// SpansNamed returns the ended spans with the name, in the order they
+// ended.
+func (tel *Telemetry) SpansNamed(name string) []sdktrace.ReadOnlySpan {
+	var out []sdktrace.ReadOnlySpan
+	for _, s := range tel.Recorder.Ended() {
+		if s.Name() == name {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// SpanNames lists the names of the ended spans, for failure messages.
+func (tel *Telemetry) SpanNames() string {
+	var names []string
+	for _, s := range tel.Recorder.Ended() {
+		names = append(names, s.Name())
+	}
+	return strings.Join(names, ", ")
+}
+
 // CheckAttributes fails the test for every attribute the library set that
 // core.Check finds wrong, on spans, span events and metric points, and
 // for every status description of the library's spans that safe.Clean
