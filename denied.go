@@ -16,16 +16,7 @@ func deniedPrincipal(f *Failure, msg string) {
 	switch {
 	case armDenial(f, msg):
 	case strings.Contains(msg, "Caller: "):
-		caller := firstLine(msg[strings.Index(msg, "Caller: ")+len("Caller: "):])
-		for _, kv := range strings.Split(caller, ";") {
-			k, v, _ := strings.Cut(kv, "=")
-			switch strings.TrimSpace(k) {
-			case "oid":
-				f.PrincipalID = v
-			case "appid":
-				f.PrincipalName = v
-			}
-		}
+		readPrincipal(f, firstLine(msg[strings.Index(msg, "Caller: ")+len("Caller: "):]))
 		f.Action = quotedAfter(msg, "Action: '")
 		f.Scope = quotedAfter(msg, "Resource: '")
 	case strings.HasPrefix(msg, "The principal "):
@@ -44,13 +35,7 @@ func deniedPrincipal(f *Failure, msg string) {
 		// Key Vault access policies: "The user, group or application
 		// 'appid=A;oid=O;iss=I' does not have secrets get permission on
 		// key vault 'V;location=L'".
-		for _, kv := range strings.Split(quotedAfter(msg, "'appid="), ";") {
-			k, v, _ := strings.Cut(kv, "=")
-			if k == "oid" {
-				f.PrincipalID = v
-			}
-		}
-		f.PrincipalName, _, _ = strings.Cut(quotedAfter(msg, "'appid="), ";")
+		readPrincipal(f, "appid="+quotedAfter(msg, "'appid="))
 		if _, rest, ok := strings.Cut(msg, "does not have "); ok {
 			if a, _, ok := strings.Cut(rest, " permission on "); ok && len(a) < 64 {
 				f.Action = a
@@ -64,6 +49,21 @@ func deniedPrincipal(f *Failure, msg string) {
 	}
 	if f.PrincipalName == f.PrincipalID {
 		f.PrincipalName = ""
+	}
+}
+
+// readPrincipal reads the principal of a list of key=value pairs
+// separated by ";", such as Key Vault's "appid=A;oid=O;iss=I": the object
+// ID, and the application ID as its name.
+func readPrincipal(f *Failure, pairs string) {
+	for _, kv := range strings.Split(pairs, ";") {
+		k, v, _ := strings.Cut(kv, "=")
+		switch strings.TrimSpace(k) {
+		case "oid":
+			f.PrincipalID = v
+		case "appid":
+			f.PrincipalName = v
+		}
 	}
 }
 
