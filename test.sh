@@ -26,6 +26,7 @@ race=-race
 if [ "$(go env CGO_ENABLED)" != 1 ] || ! command -v "$(go env CC)" >/dev/null; then
   echo "== no C compiler for the race detector: the tests run without -race"
   race=
+  export CGO_ENABLED=0
 fi
 
 for mod in . example; do
