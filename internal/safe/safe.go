@@ -83,7 +83,7 @@ func (v Value) String() string { return v.s }
 // the values of its query), which a server may echo. The zero Scrubber
 // knows no such value.
 type Scrubber struct {
-	needles []string // lower case
+	needles []string // the values, as needle makes them
 }
 
 // IsZero reports whether sc knows no value to redact.
