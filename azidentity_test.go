@@ -10,8 +10,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/internal/corpus"
-	"github.com/azauthtrace/azauthtrace/internal/fakeentra"
+	"github.com/azauthtrace/azauthtrace/internal/testing/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/testing/fakeentra"
 )
 
 const replayTenant = "aaaabbbb-0000-cccc-1111-dddd2222eeee"

@@ -16,7 +16,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/internal/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/testing/corpus"
 )
 
 func serviceResponse(status int, header http.Header, body io.ReadCloser) *http.Response {

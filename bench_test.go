@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/internal/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/testing/corpus"
 )
 
 // resetBody points resp at a fresh reader over body, as a new response

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/internal/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/testing/corpus"
 )
 
 // corpusDir is where the shared corpus lives beside a checkout; set

@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/internal/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/testing/corpus"
 )
 
 // fuzzCanaries are secrets the fuzz targets plant in their inputs: none

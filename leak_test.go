@@ -17,10 +17,10 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/tracing/azotel"
 
-	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/credential"
-	"github.com/azauthtrace/azauthtrace/internal/fakeentra"
-	"github.com/azauthtrace/azauthtrace/internal/oteltest"
+	"github.com/azauthtrace/azauthtrace/internal/testing/fakeentra"
+	"github.com/azauthtrace/azauthtrace/internal/testing/oteltest"
+	authpolicy "github.com/azauthtrace/azauthtrace/policy"
 )
 
 // leak is a secret a hostile server puts in a response: value is what it

@@ -17,9 +17,9 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 
-	"github.com/azauthtrace/azauthtrace/internal/corpus"
-	"github.com/azauthtrace/azauthtrace/internal/fakeentra"
-	"github.com/azauthtrace/azauthtrace/internal/oteltest"
+	"github.com/azauthtrace/azauthtrace/internal/testing/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/testing/fakeentra"
+	"github.com/azauthtrace/azauthtrace/internal/testing/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 

@@ -17,8 +17,8 @@ import (
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/azauthtrace/azauthtrace/credential"
-	"github.com/azauthtrace/azauthtrace/internal/core"
-	"github.com/azauthtrace/azauthtrace/internal/oteltest"
+	"github.com/azauthtrace/azauthtrace/internal/recorder"
+	"github.com/azauthtrace/azauthtrace/internal/testing/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
@@ -87,7 +87,7 @@ func BenchmarkGetToken(b *testing.B) {
 // decorator's, and no metrics.
 func handWritten(tp trace.TracerProvider) azcore.TokenCredential {
 	inner := benchInner()
-	tracer := core.Tracer(tp)
+	tracer := recorder.Tracer(tp)
 	return oteltest.FakeCredential(func(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
 		ctx, span := tracer.Start(ctx, "FakeCredential.GetToken", trace.WithSpanKind(trace.SpanKindInternal))
 		defer span.End()

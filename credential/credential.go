@@ -16,11 +16,10 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
-	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/internal/core"
+	"github.com/azauthtrace/azauthtrace/internal/recorder"
 	"github.com/azauthtrace/azauthtrace/internal/safe"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
@@ -86,33 +85,18 @@ func New(inner azcore.TokenCredential, opts *Options) *Credential {
 		inner:     inner,
 		credType:  credType,
 		spanName:  credType + ".GetToken",
-		tracer:    core.Tracer(o.TracerProvider),
+		tracer:    recorder.Tracer(o.TracerProvider),
 		startOpts: []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)},
 		spanAttrs: append([]attribute.KeyValue{otelx.CredentialTypeKey.String(credType)}, o.Attributes...),
 		redact:    safe.Scrubber{}.With(o.Redact...),
 	}
 
-	meter := core.Meter(o.MeterProvider)
-	var err error
-	c.requests, err = meter.Int64Counter(otelx.TokenRequestsMetric,
-		metric.WithUnit("{request}"),
-		metric.WithDescription("Token requests, by credential type and outcome (success or the failure class)."))
-	if err != nil {
-		otel.Handle(err)
-	}
-	if c.requests == nil {
-		c.requests = metricnoop.Int64Counter{}
-	}
-	c.duration, err = meter.Float64Histogram(otelx.TokenDurationMetric,
-		metric.WithUnit("s"),
-		metric.WithDescription("Duration of token requests, by credential type and outcome (success or the failure class)."),
-		metric.WithExplicitBucketBoundaries(durationBuckets...))
-	if err != nil {
-		otel.Handle(err)
-	}
-	if c.duration == nil {
-		c.duration = metricnoop.Float64Histogram{}
-	}
+	meter := recorder.Meter(o.MeterProvider)
+	c.requests = recorder.Counter(meter, otelx.TokenRequestsMetric, "{request}",
+		"Token requests, by credential type and outcome (success or the failure class).")
+	c.duration = recorder.Histogram(meter, otelx.TokenDurationMetric, "s",
+		"Duration of token requests, by credential type and outcome (success or the failure class).",
+		durationBuckets...)
 
 	c.success = newOutcome(credType, otelx.OutcomeSuccess)
 	c.unknown = newOutcome(credType, outcomeUnknown)
@@ -223,7 +207,7 @@ func (c *Credential) end(ctx context.Context, span trace.Span, timed bool, d tim
 		n += 26
 	}
 	attrs := append(make([]attribute.KeyValue, 0, n), c.spanAttrs...)
-	attrs = core.Strings(attrs, sc, []core.KeyString{
+	attrs = recorder.Strings(attrs, sc, []recorder.KeyString{
 		{Key: otelx.TokenScopesKey, Value: strings.Join(opts.Scopes, " ")},
 		{Key: otelx.TokenTenantIDKey, Value: opts.TenantID},
 	})
@@ -241,9 +225,9 @@ func (c *Credential) end(ctx context.Context, span trace.Span, timed bool, d tim
 		return
 	}
 
-	attrs = append(attrs, core.ErrorType(err))
+	attrs = append(attrs, recorder.ErrorType(err))
 	if ok {
-		attrs = core.FailureAttributes(attrs, f, sc)
+		attrs = recorder.FailureAttributes(attrs, f, sc)
 	}
 	if f.StatusCode == 0 {
 		if status := responseStatus(err); status != 0 {
@@ -267,14 +251,14 @@ func (c *Credential) scrubber(claims string) safe.Scrubber { return c.redact.Wit
 // chain tried.
 func chainAttributes(a *azauthtrace.Failure, sc safe.Scrubber) []attribute.KeyValue {
 	attrs := []attribute.KeyValue{
-		core.String(sc, otelx.CredentialTypeKey, a.Credential),
+		recorder.String(sc, otelx.CredentialTypeKey, a.Credential),
 		otelx.ClassKey.String(string(a.Class)),
-		core.String(sc, otelx.DescriptionKey, a.Description),
+		recorder.String(sc, otelx.DescriptionKey, a.Description),
 	}
 	if a.AADSTS != 0 {
 		attrs = append(attrs, otelx.AADSTSKey.Int(a.AADSTS))
 	}
-	return core.Strings(attrs, sc, []core.KeyString{{Key: otelx.ErrorCodeKey, Value: a.ErrorCode}})
+	return recorder.Strings(attrs, sc, []recorder.KeyString{{Key: otelx.ErrorCodeKey, Value: a.ErrorCode}})
 }
 
 // statusDescription returns the span status description of a failure:

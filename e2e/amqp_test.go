@@ -14,7 +14,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/internal/oteltest"
+	"github.com/azauthtrace/azauthtrace/internal/testing/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
 	"github.com/azauthtrace/azauthtrace/record"
 )

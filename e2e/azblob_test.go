@@ -17,12 +17,12 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/credential"
-	"github.com/azauthtrace/azauthtrace/internal/corpus"
-	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
-	"github.com/azauthtrace/azauthtrace/internal/oteltest"
+	"github.com/azauthtrace/azauthtrace/internal/testing/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/testing/fakeservice"
+	"github.com/azauthtrace/azauthtrace/internal/testing/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
+	authpolicy "github.com/azauthtrace/azauthtrace/policy"
 )
 
 // canary is in the access token and in every URL's query string; it must

@@ -26,9 +26,9 @@ import (
 	"github.com/azauthtrace/azauthtrace"
 	"github.com/azauthtrace/azauthtrace/example/otelenv"
 	"github.com/azauthtrace/azauthtrace/example/scenario"
-	"github.com/azauthtrace/azauthtrace/internal/corpus"
-	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
-	"github.com/azauthtrace/azauthtrace/internal/oteltest"
+	"github.com/azauthtrace/azauthtrace/internal/testing/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/testing/fakeservice"
+	"github.com/azauthtrace/azauthtrace/internal/testing/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 

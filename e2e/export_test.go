@@ -23,10 +23,10 @@ import (
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/credential"
-	"github.com/azauthtrace/azauthtrace/internal/fakeentra"
-	"github.com/azauthtrace/azauthtrace/internal/oteltest"
+	"github.com/azauthtrace/azauthtrace/internal/testing/fakeentra"
+	"github.com/azauthtrace/azauthtrace/internal/testing/oteltest"
+	authpolicy "github.com/azauthtrace/azauthtrace/policy"
 )
 
 // otlpReceiver is a local OTLP/HTTP trace endpoint that decodes every

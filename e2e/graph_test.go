@@ -20,12 +20,12 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/authtransport"
 	"github.com/azauthtrace/azauthtrace/credential"
-	"github.com/azauthtrace/azauthtrace/internal/corpus"
-	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
-	"github.com/azauthtrace/azauthtrace/internal/oteltest"
+	"github.com/azauthtrace/azauthtrace/internal/testing/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/testing/fakeservice"
+	"github.com/azauthtrace/azauthtrace/internal/testing/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
+	authpolicy "github.com/azauthtrace/azauthtrace/policy"
 	"github.com/azauthtrace/azauthtrace/record"
 )
 
@@ -99,7 +99,7 @@ func newGraphClient(t *testing.T, srv *fakeservice.Server, tel *oteltest.Telemet
 	var transport http.RoundTripper = khttp.NewCustomTransportWithParentTransport(srv.Client().Transport,
 		msgraphgocore.GetDefaultMiddlewaresWithOptions(&graphOptions)...)
 	if graphWrapTransport {
-		transport = authtransport.New(transport, &authtransport.Options{
+		transport = authpolicy.NewTransport(transport, &authpolicy.Options{
 			TracerProvider: tel.TracerProvider, MeterProvider: tel.MeterProvider, AnswersClaimsChallenges: true,
 		})
 	}

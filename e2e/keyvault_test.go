@@ -15,12 +15,12 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
-	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/credential"
-	"github.com/azauthtrace/azauthtrace/internal/corpus"
-	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
-	"github.com/azauthtrace/azauthtrace/internal/oteltest"
+	"github.com/azauthtrace/azauthtrace/internal/testing/corpus"
+	"github.com/azauthtrace/azauthtrace/internal/testing/fakeservice"
+	"github.com/azauthtrace/azauthtrace/internal/testing/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
+	authpolicy "github.com/azauthtrace/azauthtrace/policy"
 )
 
 // The IDs of the fake Key Vault's responses: the challenge's are the

@@ -29,11 +29,11 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/example/otelenv"
 	"github.com/azauthtrace/azauthtrace/example/scenario"
-	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
+	"github.com/azauthtrace/azauthtrace/internal/testing/fakeservice"
+	authpolicy "github.com/azauthtrace/azauthtrace/policy"
 )
 
 // The Prometheus end-to-end tests: the alert rules users load

@@ -59,10 +59,10 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
-	"github.com/azauthtrace/azauthtrace/authpolicy"
 	"github.com/azauthtrace/azauthtrace/credential"
 	"github.com/azauthtrace/azauthtrace/example/otelenv"
 	"github.com/azauthtrace/azauthtrace/example/scenario"
+	authpolicy "github.com/azauthtrace/azauthtrace/policy"
 )
 
 // serviceName is the default service.name of the exported telemetry.

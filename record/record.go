@@ -25,7 +25,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/internal/core"
+	"github.com/azauthtrace/azauthtrace/internal/recorder"
 )
 
 // Options configures a [Recorder]. Pass nil to [New] to accept the default
@@ -45,7 +45,7 @@ type Options struct {
 // Recorder records the diagnoses of errors. Create one with [New]; it is
 // safe for concurrent use.
 type Recorder struct {
-	rec *core.Recorder
+	rec *recorder.Recorder
 }
 
 // New returns a Recorder. Pass nil to accept the default values.
@@ -54,7 +54,7 @@ func New(opts *Options) *Recorder {
 	if opts != nil {
 		o = *opts
 	}
-	return &Recorder{rec: core.New(core.Config{MeterProvider: o.MeterProvider, Attributes: o.Attributes})}
+	return &Recorder{rec: recorder.New(recorder.Config{MeterProvider: o.MeterProvider, Attributes: o.Attributes})}
 }
 
 // Error diagnoses err and records the diagnosis on the span in ctx and in
@@ -64,7 +64,7 @@ func New(opts *Options) *Recorder {
 func (r *Recorder) Error(ctx context.Context, err error) (f azauthtrace.Failure, ok bool) {
 	f, ok = azauthtrace.FromError(err)
 	if ok {
-		r.rec.RecordFailure(ctx, f)
+		r.rec.RecordFailure(ctx, f, nil)
 	}
 	return f, ok
 }

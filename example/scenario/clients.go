@@ -14,7 +14,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
+	"github.com/azauthtrace/azauthtrace/internal/testing/fakeservice"
 )
 
 // The clients below are built the way generated SDK clients are (one span

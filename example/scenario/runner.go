@@ -15,8 +15,8 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/internal/fakeentra"
-	"github.com/azauthtrace/azauthtrace/internal/fakeservice"
+	"github.com/azauthtrace/azauthtrace/internal/testing/fakeentra"
+	"github.com/azauthtrace/azauthtrace/internal/testing/fakeservice"
 )
 
 // Options configures a [Runner].
