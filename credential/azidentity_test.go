@@ -66,6 +66,8 @@ type expect struct {
 	reqID   string
 	tsg     string
 	failed  string // the credential the failure came from
+	// client and tenant are the IDs the failing token request showed.
+	client, tenant string
 	// chain lists "<credential>:<class>" per chain attempt event.
 	chain []string
 }
@@ -159,6 +161,7 @@ func TestAzidentityCredentials(t *testing.T) {
 			opts:  withClaims,
 			want: fromCase("ClientSecretCredential.GetToken", badSecret).with(func(e *expect) {
 				e.tsg, e.failed = tsg+"#client-secret", "ClientSecretCredential"
+				e.client, e.tenant = testClient, testTenant
 			}),
 		},
 		{
@@ -171,7 +174,10 @@ func TestAzidentityCredentials(t *testing.T) {
 			name:  "WorkloadIdentityCredential/no matching federated credential",
 			setup: func(t *testing.T) azcore.TokenCredential { return workloadCred(t, fakeentra.Failure(noFIC)) },
 			opts:  withClaims,
-			want:  fromCase("WorkloadIdentityCredential.GetToken", noFIC).with(func(e *expect) { e.tsg = tsg + "#workload" }),
+			want: fromCase("WorkloadIdentityCredential.GetToken", noFIC).with(func(e *expect) {
+				e.tsg = tsg + "#workload"
+				e.client, e.tenant = testClient, testTenant
+			}),
 		},
 		{
 			name:  "ManagedIdentityCredential/App Service success",
@@ -383,6 +389,8 @@ func checkRealCredential(t *testing.T, tel *telemetry, opts policy.TokenRequestO
 		otelx.ServiceRequestIDKey:   want.reqID,
 		otelx.TroubleshootingURLKey: want.tsg,
 		otelx.FailedCredentialKey:   want.failed,
+		otelx.CredentialClientIDKey: want.client,
+		otelx.CredentialTenantIDKey: want.tenant,
 	} {
 		if v != 0 && v != "" {
 			wantAttr(t, m, k, v)

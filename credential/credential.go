@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/url"
 	"reflect"
 	"strings"
 	"time"
@@ -55,13 +57,15 @@ type Credential struct {
 
 	requests metric.Int64Counter
 	duration metric.Float64Histogram
-	success  outcome
-	unknown  outcome
-	failures map[azauthtrace.Class]*outcome
+	// outcomes holds the measurement options of each outcome, built once:
+	// a token request served from the cache then records its measurements
+	// with no allocation (BENCHMARKS.md: 1 allocation and about 0.8 µs a
+	// call with the SDK's meter, against 5 and 1.4 to 3 µs when built per
+	// call).
+	outcomes map[string]outcome
 }
 
-// outcome holds the measurement options of one outcome, built once so that
-// recording a measurement allocates nothing.
+// outcome holds the measurement options of one outcome.
 type outcome struct {
 	add    []metric.AddOption
 	record []metric.RecordOption
@@ -98,23 +102,23 @@ func New(inner azcore.TokenCredential, opts *Options) *Credential {
 		"Duration of token requests, by credential type and outcome (success or the failure class).",
 		durationBuckets...)
 
-	c.success = newOutcome(credType, otelx.OutcomeSuccess)
-	c.unknown = newOutcome(credType, outcomeUnknown)
-	classes := azauthtrace.Classes()
-	c.failures = make(map[azauthtrace.Class]*outcome, len(classes))
-	for _, class := range classes {
-		oc := newOutcome(credType, string(class))
-		c.failures[class] = &oc
+	c.outcomes = make(map[string]outcome)
+	for _, o := range append([]string{otelx.OutcomeSuccess, outcomeUnknown}, classNames()...) {
+		set := metric.WithAttributeSet(attribute.NewSet(
+			otelx.CredentialTypeKey.String(credType),
+			otelx.OutcomeKey.String(o)))
+		c.outcomes[o] = outcome{add: []metric.AddOption{set}, record: []metric.RecordOption{set}}
 	}
 	return c
 }
 
-func newOutcome(credType, name string) outcome {
-	set := metric.WithAttributeSet(attribute.NewSet(
-		otelx.CredentialTypeKey.String(credType),
-		otelx.OutcomeKey.String(name),
-	))
-	return outcome{add: []metric.AddOption{set}, record: []metric.RecordOption{set}}
+// classNames returns the names of the failure classes.
+func classNames() []string {
+	var names []string
+	for _, c := range azauthtrace.Classes() {
+		names = append(names, string(c))
+	}
+	return names
 }
 
 // typeName returns the name of v's type without its package and pointers,
@@ -163,50 +167,56 @@ func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptio
 
 // end records the outcome of one GetToken call and ends its span. timed
 // reports whether the duration histogram is enabled and d was measured.
+// A panic in recording (an error whose Unwrap or Error panics) is
+// recovered before the span ends, so that the span ends with status Error
+// and nothing of the panic's value reaches it; otel.Handle is told the
+// panic's type only.
 func (c *Credential) end(ctx context.Context, span trace.Span, timed bool, d time.Duration, opts *policy.TokenRequestOptions, tk *azcore.AccessToken, err error) {
 	defer func() {
+		defer recovered()
+		span.End()
+	}()
+	defer func() {
 		if r := recover(); r != nil {
-			otel.Handle(fmt.Errorf("credential: recording a token request: %v", r))
+			handle(r)
+			if err != nil {
+				defer recovered()
+				span.SetStatus(codes.Error, "token request failed")
+			}
 		}
 	}()
-	defer span.End()
 
 	counted := c.requests.Enabled(ctx)
 	recording := span.IsRecording()
 	if !counted && !timed && !recording {
 		return
 	}
-	oc := &c.success
+	outcome := otelx.OutcomeSuccess
 	var (
 		f  azauthtrace.Failure
 		ok bool
 	)
 	if err != nil {
-		oc = &c.unknown
-		if f, ok = azauthtrace.FromError(err); ok {
-			if known := c.failures[f.Class]; known != nil {
-				oc = known
-			}
+		outcome = outcomeUnknown
+		if f, ok = azauthtrace.FromError(err); ok && c.outcomes[string(f.Class)].add != nil {
+			outcome = string(f.Class)
 		}
 	}
-	if counted {
-		c.requests.Add(ctx, 1, oc.add...)
-	}
-	if timed {
-		c.duration.Record(ctx, d.Seconds(), oc.record...)
+	if counted || timed {
+		oc := c.outcomes[outcome]
+		if counted {
+			c.requests.Add(ctx, 1, oc.add...)
+		}
+		if timed {
+			c.duration.Record(ctx, d.Seconds(), oc.record...)
+		}
 	}
 
 	if !recording {
 		return
 	}
 	sc := c.scrubber(opts.Claims)
-	// The options' attributes, six of the request and its token, and on
-	// failure the error's type and the diagnosis's (at most 25).
-	n := len(c.spanAttrs) + 6
-	if err != nil {
-		n += 26
-	}
-	attrs := append(make([]attribute.KeyValue, 0, n), c.spanAttrs...)
+	attrs := append([]attribute.KeyValue(nil), c.spanAttrs...)
 	attrs = recorder.Strings(attrs, sc, []recorder.KeyString{
 		{Key: otelx.TokenScopesKey, Value: strings.Join(opts.Scopes, " ")},
 		{Key: otelx.TokenTenantIDKey, Value: opts.TenantID},
@@ -229,16 +239,20 @@ func (c *Credential) end(ctx context.Context, span trace.Span, timed bool, d tim
 	if ok {
 		attrs = recorder.FailureAttributes(attrs, f, sc)
 	}
-	if f.StatusCode == 0 {
-		if status := responseStatus(err); status != 0 {
-			attrs = append(attrs, otelx.HTTPStatusCodeKey.Int(status))
-		}
+	req := tokenRequest(err)
+	if f.StatusCode == 0 && req.status != 0 {
+		f.StatusCode = req.status
+		attrs = append(attrs, otelx.HTTPStatusCodeKey.Int(req.status))
 	}
+	attrs = recorder.Strings(attrs, sc, []recorder.KeyString{
+		{Key: otelx.CredentialClientIDKey, Value: req.clientID},
+		{Key: otelx.CredentialTenantIDKey, Value: req.tenantID},
+	})
 	span.SetAttributes(attrs...)
 	for i := range f.Chain {
 		span.AddEvent(otelx.ChainAttemptEvent, trace.WithAttributes(chainAttributes(&f.Chain[i], sc)...))
 	}
-	span.SetStatus(codes.Error, statusDescription(&f, sc))
+	span.SetStatus(codes.Error, recorder.StatusDescription(f.StatusCode, f))
 }
 
 // scrubber knows the secrets of one token request: the claims it passed,
@@ -261,19 +275,53 @@ func chainAttributes(a *azauthtrace.Failure, sc safe.Scrubber) []attribute.KeyVa
 	return recorder.Strings(attrs, sc, []recorder.KeyString{{Key: otelx.ErrorCodeKey, Value: a.ErrorCode}})
 }
 
-// statusDescription returns the span status description of a failure:
-// the classifier's description, never the error's text, which holds whole
-// response bodies.
-func statusDescription(f *azauthtrace.Failure, sc safe.Scrubber) string {
-	return cmp.Or(sc.Clean(safe.Text, f.Description).String(), string(f.Class), "token request failed")
+// recovered reports a panic of telemetry, deferred, to otel.Handle.
+func recovered() {
+	if r := recover(); r != nil {
+		handle(r)
+	}
 }
 
-// responseStatus returns the status of the response an
-// AuthenticationFailedError carries, 0 if none.
-func responseStatus(err error) int {
+// handle reports a panic of telemetry to otel.Handle, by its type only:
+// its value may hold what an error or a response said.
+func handle(r any) {
+	otel.Handle(fmt.Errorf("credential: recording a token request: a panic of type %T", r))
+}
+
+// request is what a failed token request shows of itself.
+type request struct {
+	status             int
+	clientID, tenantID string
+}
+
+// tokenRequest returns what the response an AuthenticationFailedError
+// carries shows of its token request: the response's status; the tenant,
+// the first segment of an Entra ID token endpoint's path; and the client
+// ID, from the request's query (managed identity endpoints) or its form
+// body, read through GetBody, which leaves the request as it was. Only
+// the client_id parameter is kept of the form; the caller cleans both IDs.
+func tokenRequest(err error) (r request) {
 	var afe *azidentity.AuthenticationFailedError
-	if errors.As(err, &afe) && afe != nil && afe.RawResponse != nil {
-		return afe.RawResponse.StatusCode
+	if !errors.As(err, &afe) || afe == nil || afe.RawResponse == nil {
+		return r
 	}
-	return 0
+	r.status = afe.RawResponse.StatusCode
+	req := afe.RawResponse.Request
+	if req == nil || req.URL == nil {
+		return r
+	}
+	if seg, rest, ok := strings.Cut(strings.TrimPrefix(req.URL.Path, "/"), "/"); ok && strings.HasPrefix(rest, "oauth2/") {
+		r.tenantID = seg
+	}
+	r.clientID = req.URL.Query().Get("client_id")
+	if r.clientID == "" && req.GetBody != nil {
+		if body, err := req.GetBody(); err == nil {
+			form, _ := io.ReadAll(io.LimitReader(body, 64<<10))
+			body.Close()
+			if v, err := url.ParseQuery(string(form)); err == nil {
+				r.clientID = v.Get("client_id")
+			}
+		}
+	}
+	return r
 }

@@ -566,3 +566,30 @@ func TestClaimsNeverRecorded(t *testing.T) {
 	tel.AssertNoneOf(t, claims, strings.TrimRight(encoded, "="))
 	wantAttr(t, oteltest.Attrs(tel.onlySpan(t).Attributes()), otelx.TokenClaimsKey, true)
 }
+
+// panicking is an error whose Unwrap and ErrorType panic with a secret.
+type panicking struct{}
+
+func (panicking) Error() string     { return "ClientSecretCredential authentication failed" }
+func (panicking) Unwrap() error     { panic("panic-canary-7c1 " + canaryPanicSecret) }
+func (panicking) ErrorType() string { panic("panic-canary-7c1 " + canaryPanicSecret) }
+
+const canaryPanicSecret = "Hunter2Passw0rd!canary"
+
+// TestPanickingError wraps a credential whose error panics when it is
+// unwrapped: GetToken returns the very error, the span ends with status
+// Error, and the panic's value reaches no span, event or status.
+func TestPanickingError(t *testing.T) {
+	tel := newTelemetry(t)
+	var e error = panicking{}
+	cred := tel.wrap(returning(azcore.AccessToken{}, e))
+	_, err := cred.GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{armScope}})
+	if err != e { //nolint:errorlint
+		t.Fatalf("GetToken returned %v, want the credential's own error", err)
+	}
+	span := tel.onlySpan(t)
+	if span.Status().Code != codes.Error {
+		t.Errorf("status %+v, want Error", span.Status())
+	}
+	tel.AssertNoneOf(t, "panic-canary-7c1", canaryPanicSecret)
+}

@@ -142,6 +142,43 @@ const (
 	TokenExpiresOnKey = attribute.Key(Namespace + "token.expires_on")
 	// TokenRefreshOnKey is when the token should be refreshed, RFC 3339.
 	TokenRefreshOnKey = attribute.Key(Namespace + "token.refresh_on")
+	// CredentialClientIDKey is the client (application) ID the failing
+	// credential presented to Entra ID or a managed identity endpoint,
+	// when its token request shows it.
+	CredentialClientIDKey = attribute.Key(Namespace + "credential.client_id")
+	// CredentialTenantIDKey is the tenant whose token endpoint the failing
+	// credential called, when its token request shows it.
+	CredentialTenantIDKey = attribute.Key(Namespace + "credential.tenant_id")
+)
+
+// Keys of the grant that fixes a permission failure: the access the
+// denied principal lacks, and how to give it.
+const (
+	// GrantActionKey is the Azure RBAC action or data action that was
+	// denied, as Azure spells it, such as
+	// Microsoft.KeyVault/vaults/secrets/getSecret/action.
+	GrantActionKey = attribute.Key(Namespace + "grant.action")
+	// GrantRoleKey is the name of the least-privileged built-in role that
+	// grants the action, such as "Key Vault Secrets User".
+	GrantRoleKey = attribute.Key(Namespace + "grant.role")
+	// GrantRoleIDKey is that role's definition ID, a GUID.
+	GrantRoleIDKey = attribute.Key(Namespace + "grant.role_id")
+	// GrantScopeKey is the narrowest sensible scope to assign the role at:
+	// an ARM resource ID, or a shell expression that resolves one.
+	GrantScopeKey = attribute.Key(Namespace + "grant.scope")
+	// GrantPermissionKey is the least-privileged Microsoft Graph
+	// permission the request needs, such as User.Read.All.
+	GrantPermissionKey = attribute.Key(Namespace + "grant.permission")
+	// GrantPermissionTypeKey is the kind of that permission: Application
+	// (an app-only token) or Delegated (a user's token).
+	GrantPermissionTypeKey = attribute.Key(Namespace + "grant.permission_type")
+	// GrantCommandKey is the Azure CLI command that grants the access, to
+	// paste and run as it is.
+	GrantCommandKey = attribute.Key(Namespace + "grant.command")
+	// GrantNoteKey says what else to know about the grant: that only a
+	// privileged role grants the action, that the token already holds the
+	// permission, and so the cause is elsewhere.
+	GrantNoteKey = attribute.Key(Namespace + "grant.note")
 )
 
 // Span events.

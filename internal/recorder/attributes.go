@@ -92,6 +92,8 @@ var kinds = map[attribute.Key]safe.Kind{
 	otelx.PrincipalTypeKey:             safe.Code,
 	otelx.PrincipalManagedIdentityKey:  safe.Path,
 	otelx.PrincipalNameKey:             safe.Name,
+	otelx.CredentialClientIDKey:        safe.ID,
+	otelx.CredentialTenantIDKey:        safe.Host,
 	otelx.DeniedActionKey:              safe.Path,
 	otelx.DeniedObjectIDKey:            safe.ID,
 	otelx.DeniedScopeKey:               safe.Path,
