@@ -11,8 +11,10 @@
 // Error diagnoses err with [github.com/azauthtrace/azauthtrace.FromError].
 // On the span in ctx it sets the diagnosis's attributes, adds an
 // azauth.failure event with them, and sets the span's status to Error. It
-// counts a service's failure in azauth.failures (a failure to get a token
-// is counted by the credential decorator, which records the token
+// counts a service's failure in azauth.failures, by class and, when it is
+// 401 or 403, status code; the text of an error is hostile, so no host or
+// other value read from it becomes a metric attribute (a failure to get a
+// token is counted by the credential decorator, which records the token
 // request). An error that says nothing about authentication is left
 // alone.
 package record

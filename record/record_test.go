@@ -3,11 +3,14 @@ package record_test
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 
+	"github.com/azauthtrace/azauthtrace"
 	"github.com/azauthtrace/azauthtrace/internal/testing/oteltest"
 	"github.com/azauthtrace/azauthtrace/otelx"
 	"github.com/azauthtrace/azauthtrace/record"
@@ -18,8 +21,8 @@ import (
 const sendDenied = "(unauthorized): *Error{Condition: amqp:unauthorized-access, Description: Unauthorized access. 'Send' claim(s) are required to perform this operation. Resource: 'sb://contoso-sb.servicebus.windows.net/orders?sig=LeakRecordSig9x'. TrackingId:0a1b2c3d4e5f60718293a4b5c6d7e8f9_G12, SystemTracker:gateway5, Timestamp:2024-05-01T10:00:00, Info: map[]}"
 
 // TestError records the diagnosis of a Service Bus send on the sender's
-// span, with the denied claim and entity, counts it under the
-// namespace's host, and leaves the error as it is.
+// span, with the denied claim and entity, counts it by class and status,
+// and leaves the error as it is.
 func TestError(t *testing.T) {
 	tel := oteltest.New(t)
 	r := record.New(&record.Options{MeterProvider: tel.MeterProvider, Attributes: []attribute.KeyValue{attribute.String("app.queue", "orders")}})
@@ -117,5 +120,31 @@ func TestErrorNeverPanics(t *testing.T) {
 	}()
 	if _, ok := record.Error(t.Context(), panickyError{}); ok {
 		t.Error("recognised an error it could not read")
+	}
+}
+
+// TestErrorMetricIsBounded records thousands of hostile errors, each with
+// its own host and status in its text: the failures counter's series come
+// from bounded sets only (the class, and 401 or 403), never from the text.
+func TestErrorMetricIsBounded(t *testing.T) {
+	tel := oteltest.New(t)
+	r := record.New(&record.Options{MeterProvider: tel.MeterProvider})
+	for i := range 5000 {
+		status := 400 + i%200
+		err := fmt.Errorf("GET https://host%d.blob.core.windows.net/c/b\n"+
+			"--------------------------------------------------------------------------------\n"+
+			"RESPONSE %d %s\n"+
+			"--------------------------------------------------------------------------------\n"+
+			"ERROR CODE: AuthorizationPermissionMismatch\n", i, status, http.StatusText(status))
+		r.Error(t.Context(), err)
+	}
+	counts := tel.Counts(t, otelx.FailuresMetric)
+	if len(counts) > 2*len(azauthtrace.Classes()) {
+		t.Errorf("%d series of %s; want at most one per class and status 401 or 403", len(counts), otelx.FailuresMetric)
+	}
+	for series := range counts {
+		if strings.Contains(series, "server.address") {
+			t.Errorf("series %s has a host taken from the text", series)
+		}
 	}
 }

@@ -114,7 +114,13 @@ func (r *Recorder) Diagnose(t Try) (d *Diagnosis) {
 	}
 	t.end = time.Now()
 	d = &Diagnosis{r: r, t: t}
-	d.f, d.failed = azauthtrace.FromResponse(t.Response)
+	// The classifier redacts the values the request carried. It reads
+	// them from the request as this layer sent it: the response's
+	// Request may be nil, or a clone without a header.
+	resp := *t.Response
+	resp.Request = t.Request
+	d.f, d.failed = azauthtrace.FromResponse(&resp)
+	t.Response.Body = resp.Body // a body not buffered is read ahead and put back
 	if !d.failed && t.AfterChallenge == "" {
 		return nil
 	}
