@@ -92,7 +92,7 @@ func parseCodes(text string) ([]Entry, error) {
 		if len(entries) > 0 && code <= entries[len(entries)-1].Code {
 			return nil, fmt.Errorf("line %d: code %d out of order", n+1, code)
 		}
-		if !classes[f[2]] {
+		if !ValidClass(f[2]) {
 			return nil, fmt.Errorf("line %d: unknown class %q", n+1, f[2])
 		}
 		entries = append(entries, Entry{Code: code, Name: f[1], Class: f[2], Summary: f[4], Wrapper: f[3] == "wrapper"})
@@ -102,3 +102,15 @@ func parseCodes(text string) ([]Entry, error) {
 	}
 	return entries, nil
 }
+
+// classes are the failure classes an AADSTS code may map to: the token
+// endpoint's share of the library's classes.
+var classes = map[string]bool{
+	"authentication": true,
+	"permission":     true,
+	"configuration":  true,
+	"transient":      true,
+}
+
+// ValidClass reports whether c is a class an AADSTS code may map to.
+func ValidClass(c string) bool { return classes[c] }

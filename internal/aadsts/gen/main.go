@@ -17,8 +17,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/azauthtrace/azauthtrace/internal/aadsts"
 )
 
 func main() {
@@ -40,7 +38,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	table, err := aadsts.Generate(page, text)
+	table, err := Generate(page, text)
 	if err != nil {
 		fail(err)
 	}

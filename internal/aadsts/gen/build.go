@@ -1,9 +1,10 @@
-package aadsts
+package main
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/azauthtrace/azauthtrace/internal/aadsts"
 	"regexp"
 	"sort"
 	"strconv"
@@ -15,15 +16,6 @@ import (
 // This file turns Microsoft's reference page (reference.md) and the mapping
 // rules (rules.tsv) into the table codes.tsv. The generator in ./gen writes
 // its output, and the tests check that codes.tsv is what it would write.
-
-// classes are the failure classes an AADSTS code may map to: the token
-// endpoint's share of the library's classes.
-var classes = map[string]bool{
-	"authentication": true,
-	"permission":     true,
-	"configuration":  true,
-	"transient":      true,
-}
 
 // maxSummary is the most bytes a summary may take, ellipsis included.
 const maxSummary = 200
@@ -221,7 +213,7 @@ func parseRules(text []byte) ([]*rule, error) {
 			return nil, bad("want at least 4 tab-separated fields, have %d", len(f))
 		}
 		r := &rule{line: n, kind: f[0], class: f[2]}
-		if !classes[r.class] {
+		if !aadsts.ValidClass(r.class) {
 			return nil, bad("unknown class %q", r.class)
 		}
 		switch r.kind {
