@@ -230,9 +230,9 @@ func PrincipalName(f azauthtrace.Failure, sc safe.Scrubber) (attribute.KeyValue,
 func requestAttributes(t Try, failure bool) []attribute.KeyValue {
 	raw := t.Request
 	attrs := []attribute.KeyValue{otelx.HTTPMethodKey.String(method(raw))}
-	attrs = Strings(attrs, safe.Scrubber{}, []KeyString{
-		{Key: otelx.ServerAddressKey, Value: raw.URL.Hostname()},
-	})
+	if t.host != "" {
+		attrs = append(attrs, otelx.ServerAddressKey.String(t.host))
+	}
 	// The URL without user information, query or fragment, but its
 	// api-version, with what the request carried (a key in a header, a
 	// query's secret value) redacted from the path.

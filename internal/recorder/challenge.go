@@ -76,15 +76,16 @@ func (o *Operation) Wait(d *Diagnosis) (unanswered *Diagnosis) {
 
 // Next is called at the start of each later try of the operation: the
 // pending challenge, if any, was answered by it. Next records it so and
-// returns its kind, which the new try is the answer to, or "".
+// returns its kind, which the new try is the answer to; or "", when
+// nothing was pending or it was recorded as a failure already (its
+// response reached the caller).
 func (o *Operation) Next() string {
 	o.mu.Lock()
 	d, kind := o.pending, o.pendingKind
 	o.pending, o.pendingKind = nil, ""
 	o.mu.Unlock()
-	if d == nil {
+	if d == nil || !d.record(true) {
 		return ""
 	}
-	d.Answered()
 	return kind
 }

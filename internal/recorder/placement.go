@@ -13,7 +13,6 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/azauthtrace/azauthtrace"
-	"github.com/azauthtrace/azauthtrace/internal/safe"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
 
@@ -61,7 +60,7 @@ func (r *Recorder) place(t Try, f azauthtrace.Failure, failed bool, challenge st
 		ctx = trace.ContextWithSpanContext(ctx, sc)
 		spanKind = trace.SpanKindInternal
 	}
-	_, span := r.tracer.Start(ctx, r.name(t.Request), trace.WithSpanKind(spanKind), trace.WithTimestamp(t.Start))
+	_, span := r.tracer.Start(ctx, r.name(t), trace.WithSpanKind(spanKind), trace.WithTimestamp(t.Start))
 	defer span.End(trace.WithTimestamp(t.end))
 	if !span.IsRecording() {
 		return
@@ -146,16 +145,16 @@ func downstreamSpan(ctx context.Context, resp *http.Response) (trace.SpanContext
 
 // name names the Recorder's own span: Config.SpanName's name, or the
 // method and the host, such as "GET management.azure.com".
-func (r *Recorder) name(raw *http.Request) string {
+func (r *Recorder) name(t Try) string {
 	if r.spanName != nil {
-		return r.spanName(raw)
+		return r.spanName(t.Request)
 	}
-	m := method(raw)
+	m := method(t.Request)
 	if m == methodOther {
 		m = "HTTP"
 	}
-	if host := safe.Clean(safe.Host, raw.URL.Hostname()).String(); host != "" {
-		return m + " " + host
+	if t.host != "" {
+		return m + " " + t.host
 	}
 	return m
 }

@@ -75,8 +75,10 @@ type Try struct {
 	Response *http.Response
 	// Start is when the try started.
 	Start time.Time
-	// end is when its response arrived: Diagnose sets it.
-	end time.Time
+	// end is when its response arrived, and host the request's host
+	// cleaned: Diagnose sets them.
+	end  time.Time
+	host string
 	// AfterChallenge is the kind of the challenge this try answers (the
 	// previous try's response), or "". Such a try is recorded whatever its
 	// status.
@@ -113,6 +115,7 @@ func (r *Recorder) Diagnose(t Try) (d *Diagnosis) {
 		return nil
 	}
 	t.end = time.Now()
+	t.host = safe.Clean(safe.Host, t.Request.URL.Hostname()).String()
 	d = &Diagnosis{r: r, t: t}
 	// The classifier redacts the values the request carried. It reads
 	// them from the request as this layer sent it: the response's
@@ -144,9 +147,10 @@ func (d *Diagnosis) Failed() { d.record(false) }
 // the second time, or after Failed.
 func (d *Diagnosis) Answered() { d.record(true) }
 
-func (d *Diagnosis) record(answered bool) {
+// record records the try, once, and reports whether it did now.
+func (d *Diagnosis) record(answered bool) bool {
 	if d == nil || !d.recorded.CompareAndSwap(false, true) {
-		return
+		return false
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -159,6 +163,7 @@ func (d *Diagnosis) record(answered bool) {
 	}
 	d.r.count(d.t, d.f, d.failed, kind)
 	d.r.place(d.t, d.f, d.failed, kind)
+	return true
 }
 
 // count counts a try: a failure by class, status and host, or an
@@ -168,7 +173,7 @@ func (r *Recorder) count(t Try, f azauthtrace.Failure, failed bool, challenge st
 	if !failed {
 		return
 	}
-	host := String(safe.Scrubber{}, otelx.ServerAddressKey, t.Request.URL.Hostname())
+	host := otelx.ServerAddressKey.String(t.host)
 	switch {
 	case challenge != "":
 		if r.challenges.Enabled(ctx) {

@@ -68,7 +68,7 @@ func TestMethod(t *testing.T) {
 		if want == "_OTHER" {
 			wantName = "HTTP management.azure.com"
 		}
-		if got := r.name(req); got != wantName {
+		if got := r.name(Try{Request: req, host: "management.azure.com"}); got != wantName {
 			t.Errorf("name of a %q request = %q, want %q", in, got, wantName)
 		}
 	}
