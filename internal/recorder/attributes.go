@@ -14,6 +14,7 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 
 	"github.com/azauthtrace/azauthtrace"
+	"github.com/azauthtrace/azauthtrace/internal/principal"
 	"github.com/azauthtrace/azauthtrace/internal/safe"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
@@ -278,7 +279,7 @@ func (r *Recorder) failureAttributes(raw *http.Request, f azauthtrace.Failure) [
 	f.StatusCode = 0     // the caller sets it
 	var sc safe.Scrubber // FromResponse cleaned f with what the request carried
 	named := f.PrincipalID
-	pr, ok := PrincipalFromAuthorization(raw.Header.Get("Authorization"), r.withNames)
+	pr, ok := principal.FromAuthorization(raw.Header.Get("Authorization"), r.withNames)
 	if ok && pr.ObjectID != "" {
 		f.PrincipalID = ""
 		if strings.EqualFold(named, pr.ObjectID) {

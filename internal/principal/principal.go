@@ -1,4 +1,8 @@
-package recorder
+// Package principal reads who an access token was issued to, and what it
+// may do, from the payload of a bearer token: identifiers, the identity
+// type, the application roles and delegated scopes. The token itself is
+// never kept.
+package principal
 
 import (
 	"cmp"
@@ -28,30 +32,38 @@ type Principal struct {
 	// address or display name, the first the token holds. It is personal
 	// data, filled only when the caller asked for names.
 	Name string
+	// Roles are the application roles the token holds (roles),
+	// space-separated: an app-only token's permissions.
+	Roles string
+	// Scopes are the delegated scopes the token holds (scp),
+	// space-separated: a user's token's permissions.
+	Scopes string
 }
 
-// claims are the claims of an access token's payload that PrincipalFromAuthorization reads.
+// claims are the claims of an access token's payload that FromAuthorization reads.
 type claims struct {
-	TenantID          string `json:"tid"`
-	ObjectID          string `json:"oid"`
-	AppID             string `json:"appid"`
-	AuthorizedParty   string `json:"azp"`
-	IdentityType      string `json:"idtyp"`
-	ManagedIdentityID string `json:"xms_mirid"`
-	UPN               string `json:"upn"`
-	UniqueName        string `json:"unique_name"`
-	PreferredUsername string `json:"preferred_username"`
-	Email             string `json:"email"`
-	Name              string `json:"name"`
+	TenantID          string   `json:"tid"`
+	ObjectID          string   `json:"oid"`
+	AppID             string   `json:"appid"`
+	AuthorizedParty   string   `json:"azp"`
+	IdentityType      string   `json:"idtyp"`
+	ManagedIdentityID string   `json:"xms_mirid"`
+	UPN               string   `json:"upn"`
+	UniqueName        string   `json:"unique_name"`
+	PreferredUsername string   `json:"preferred_username"`
+	Email             string   `json:"email"`
+	Name              string   `json:"name"`
+	Roles             []string `json:"roles"`
+	Scopes            string   `json:"scp"`
 }
 
-// PrincipalFromAuthorization decodes the payload of the bearer token in an
+// FromAuthorization decodes the payload of the bearer token in an
 // Authorization header value. It checks no signature: the result says who
 // the caller claimed to be, which is what a service that denied the call
 // saw. ok is false when the value is not a bearer JWT with a JSON object
 // payload naming someone. withNames fills Name. The token never leaves this
 // function.
-func PrincipalFromAuthorization(authorization string, withNames bool) (p Principal, ok bool) {
+func FromAuthorization(authorization string, withNames bool) (p Principal, ok bool) {
 	scheme, token, _ := strings.Cut(authorization, " ")
 	if !strings.EqualFold(scheme, "Bearer") || len(authorization) > MaxTokenLen {
 		return Principal{}, false
@@ -79,6 +91,8 @@ func PrincipalFromAuthorization(authorization string, withNames bool) (p Princip
 		AppID:             bounded(cmp.Or(c.AppID, c.AuthorizedParty)),
 		Type:              bounded(c.IdentityType),
 		ManagedIdentityID: bounded(c.ManagedIdentityID),
+		Roles:             bounded(strings.Join(c.Roles, " ")),
+		Scopes:            bounded(c.Scopes),
 	}
 	if withNames {
 		p.Name = bounded(cmp.Or(c.UPN, c.UniqueName, c.PreferredUsername, c.Email, c.Name))

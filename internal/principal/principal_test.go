@@ -1,19 +1,19 @@
-package recorder_test
+package principal_test
 
 import (
 	"encoding/base64"
 	"strings"
 	"testing"
 
-	"github.com/azauthtrace/azauthtrace/internal/recorder"
+	"github.com/azauthtrace/azauthtrace/internal/principal"
 	"github.com/azauthtrace/azauthtrace/internal/testing/oteltest"
 )
 
-func TestPrincipalFromAuthorization(t *testing.T) {
+func TestFromAuthorization(t *testing.T) {
 	app := map[string]any{
 		"tid": "tenant-1", "oid": "object-1", "appid": "app-1", "idtyp": "app",
 		"xms_mirid": "/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi",
-		"upn":       "someone@contoso.com", "roles": []string{"a"}, "exp": 1700000000,
+		"upn":       "someone@contoso.com", "roles": []string{"User.Read.All", "Group.Read.All"}, "exp": 1700000000,
 	}
 	padded := func(tok string) string {
 		h, rest, _ := strings.Cut(tok, ".")
@@ -27,51 +27,58 @@ func TestPrincipalFromAuthorization(t *testing.T) {
 		name      string
 		header    string
 		withNames bool
-		want      recorder.Principal
+		want      principal.Principal
 		ok        bool
 	}{
 		{
 			name:   "app token",
 			header: "Bearer " + oteltest.JWT("", app, "sig"),
-			want: recorder.Principal{TenantID: "tenant-1", ObjectID: "object-1", AppID: "app-1", Type: "app",
-				ManagedIdentityID: "/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi"},
+			want: principal.Principal{TenantID: "tenant-1", ObjectID: "object-1", AppID: "app-1", Type: "app",
+				ManagedIdentityID: "/subscriptions/s/resourcegroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mi",
+				Roles:             "User.Read.All Group.Read.All"},
 			ok: true,
+		},
+		{
+			name:   "user token with scopes",
+			header: "Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "scp": "User.Read Mail.Read", "idtyp": "user"}, "sig"),
+			want:   principal.Principal{ObjectID: "o", Type: "user", Scopes: "User.Read Mail.Read"},
+			ok:     true,
 		},
 		{
 			name:      "names only when asked",
 			header:    "Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "preferred_username": "pu@contoso.com", "name": "Some One"}, "sig"),
 			withNames: true,
-			want:      recorder.Principal{ObjectID: "o", Name: "pu@contoso.com"},
+			want:      principal.Principal{ObjectID: "o", Name: "pu@contoso.com"},
 			ok:        true,
 		},
 		{
 			name:   "names left out by default",
 			header: "Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "upn": "u@contoso.com", "email": "e@contoso.com"}, "sig"),
-			want:   recorder.Principal{ObjectID: "o"},
+			want:   principal.Principal{ObjectID: "o"},
 			ok:     true,
 		},
 		{
 			name:   "v2 token: azp",
 			header: "bearer " + oteltest.JWT("", map[string]any{"azp": "app-2", "tid": "t"}, "sig"),
-			want:   recorder.Principal{AppID: "app-2", TenantID: "t"},
+			want:   principal.Principal{AppID: "app-2", TenantID: "t"},
 			ok:     true,
 		},
 		{
 			name:   "padded payload",
 			header: "Bearer " + padded(oteltest.JWT("", map[string]any{"oid": "o1"}, "s")),
-			want:   recorder.Principal{ObjectID: "o1"},
+			want:   principal.Principal{ObjectID: "o1"},
 			ok:     true,
 		},
 		{
 			name:   "claim of another type",
 			header: "Bearer " + oteltest.JWT("", map[string]any{"oid": 42, "tid": "t"}, "s"),
-			want:   recorder.Principal{TenantID: "t"},
+			want:   principal.Principal{TenantID: "t"},
 			ok:     true,
 		},
 		{
 			name:   "overlong claim dropped",
-			header: "Bearer " + oteltest.JWT("", map[string]any{"oid": strings.Repeat("x", recorder.MaxClaimLen+1), "tid": "t"}, "s"),
-			want:   recorder.Principal{TenantID: "t"},
+			header: "Bearer " + oteltest.JWT("", map[string]any{"oid": strings.Repeat("x", principal.MaxClaimLen+1), "tid": "t"}, "s"),
+			want:   principal.Principal{TenantID: "t"},
 			ok:     true,
 		},
 		{name: "no claims of interest", header: "Bearer " + oteltest.JWT("", map[string]any{"aud": "x"}, "s")},
@@ -86,30 +93,30 @@ func TestPrincipalFromAuthorization(t *testing.T) {
 		{name: "bad base64", header: "Bearer a.!!!.c"},
 		{name: "not JSON", header: "Bearer a." + base64.RawURLEncoding.EncodeToString([]byte("not json")) + ".c"},
 		{name: "JSON array", header: "Bearer a." + base64.RawURLEncoding.EncodeToString([]byte(`["oid"]`)) + ".c"},
-		{name: "too long", header: "Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "pad": strings.Repeat("p", recorder.MaxTokenLen)}, "s")},
+		{name: "too long", header: "Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "pad": strings.Repeat("p", principal.MaxTokenLen)}, "s")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := recorder.PrincipalFromAuthorization(tt.header, tt.withNames)
+			got, ok := principal.FromAuthorization(tt.header, tt.withNames)
 			if ok != tt.ok || got != tt.want {
-				t.Errorf("recorder.PrincipalFromAuthorization() = %+v, %v; want %+v, %v", got, ok, tt.want, tt.ok)
+				t.Errorf("principal.FromAuthorization() = %+v, %v; want %+v, %v", got, ok, tt.want, tt.ok)
 			}
 		})
 	}
 }
 
-func FuzzPrincipalFromAuthorization(f *testing.F) {
+func FuzzFromAuthorization(f *testing.F) {
 	f.Add("Bearer " + oteltest.JWT("", map[string]any{"oid": "o", "tid": "t", "upn": "u"}, "canary"))
 	f.Add("Bearer a.e30.c")
 	f.Add("Bearer ..")
 	f.Add("bearer a.=.c")
 	f.Fuzz(func(t *testing.T, header string) {
-		p, ok := recorder.PrincipalFromAuthorization(header, true)
-		if ok != (p != recorder.Principal{}) {
+		p, ok := principal.FromAuthorization(header, true)
+		if ok != (p != principal.Principal{}) {
 			t.Errorf("ok = %v for %+v", ok, p)
 		}
 		for _, v := range []string{p.TenantID, p.ObjectID, p.AppID, p.Type, p.ManagedIdentityID, p.Name} {
-			if len(v) > recorder.MaxClaimLen {
+			if len(v) > principal.MaxClaimLen {
 				t.Errorf("claim of %d bytes", len(v))
 			}
 		}
@@ -132,11 +139,11 @@ func realisticToken() string {
 	}, strings.Repeat("s", 342))
 }
 
-func BenchmarkPrincipalFromAuthorization(b *testing.B) {
+func BenchmarkFromAuthorization(b *testing.B) {
 	h := "Bearer " + realisticToken()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, ok := recorder.PrincipalFromAuthorization(h, false); !ok {
+		if _, ok := principal.FromAuthorization(h, false); !ok {
 			b.Fatal("not decoded")
 		}
 	}
