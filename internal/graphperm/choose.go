@@ -1,0 +1,214 @@
+package graphperm
+
+import "strings"
+
+// choose returns the permission to suggest for an entry's request and token
+// kind (0 application, 1 delegated), or -1 when none can be added. The
+// rules, in order (docs/grant-graph.md explains each):
+//
+//  1. Only a permission that can be granted tenant-wide is suggested: not a
+//     resource-specific consent (RSC) permission, which is granted per team
+//     or chat; not one hidden or disabled for the token kind; not one
+//     without a GUID for the token kind, which no command can add; not one
+//     the map says works only together with another.
+//  2. Where Microsoft Learn's page names another least-privileged
+//     permission and no rule below explains it, Learn wins (learnWins).
+//  3. Otherwise the map's least-privileged mark, unless a rule rejects it:
+//     an RSC mark (ChannelMessage.Read.Group) stands for its tenant-wide
+//     form, the same name ending in .All, when that grants the request;
+//     an application mark without an app role is the delegated name, and
+//     the app role is its .All form when the table has one
+//     (Calendars.ReadBasic -> Calendars.ReadBasic.All); a write permission
+//     is not least for a GET that a read permission grants; a feature
+//     permission Resource-Feature.* is not least where the plain
+//     Resource.* grants the request, because a method and path do not say
+//     the request touches only that feature.
+//  4. Without a usable mark, the first of the map's list (least privileged
+//     first) after ranking: for a GET read permissions before write ones,
+//     the plain operations (Read, ReadBasic, ReadWrite) before special ones
+//     (Manage..., Create, Send, ...), a resource's own permissions before
+//     Directory.*.
+//  5. For an application token the directory's Basic app roles
+//     (User.ReadBasic.All, Group.ReadBasic.All, GroupMember.ReadBasic.All)
+//     give way to their Read.All form when it grants the request: Learn's
+//     pages name Read.All for listing and reading users, groups and
+//     members, and app-only calls with the Basic role are answered 403.
+func (t *table) choose(method string, e *entry, kind int) int {
+	grants := e.grants[kind]
+	ok := func(g grant) bool { return t.grantable(g.perm, kind) && len(g.also) == 0 }
+	if name := learnWins(method, e.template, kind); name != "" {
+		for _, g := range grants {
+			if ok(g) && t.perms[g.perm].name == name {
+				return g.perm
+			}
+		}
+	}
+	best := -1
+	for _, g := range grants {
+		if !g.least {
+			continue
+		}
+		p := g.perm
+		switch {
+		case t.perms[p].rsc:
+			p = t.tenantWideOf(p, grants, kind)
+		case kind == 0 && t.perms[p].appID == "":
+			p = t.appRoleOf(p)
+		case !ok(g):
+			p = -1
+		}
+		if p >= 0 && !t.rejectedMark(method, p, grants, kind) {
+			best = p
+		}
+		break
+	}
+	if best < 0 {
+		best = t.ranked(method, grants, kind)
+	}
+	if best >= 0 && kind == 0 {
+		best = t.fullDirectoryRead(best, grants)
+	}
+	return best
+}
+
+// grantable reports rule 1 for a permission and token kind.
+func (t *table) grantable(p, kind int) bool {
+	pm := t.perms[p]
+	if pm.rsc {
+		return false
+	}
+	if kind == 0 {
+		return pm.appID != "" && !pm.appOff
+	}
+	return pm.delID != "" && !pm.delegOff
+}
+
+// appRoleOf returns the grantable app role named like p with .All
+// appended, or -1.
+func (t *table) appRoleOf(p int) int {
+	if r, ok := t.byName[t.perms[p].name+".All"]; ok && t.grantable(r, 0) {
+		return r
+	}
+	return -1
+}
+
+// tenantWideOf returns the grantable permission of grants named like the
+// RSC permission p with its last part replaced by All, or -1.
+func (t *table) tenantWideOf(p int, grants []grant, kind int) int {
+	name := t.perms[p].name
+	i := strings.LastIndexByte(name, '.')
+	if i < 0 {
+		return -1
+	}
+	for _, g := range grants {
+		if t.perms[g.perm].name == name[:i]+".All" && t.grantable(g.perm, kind) && len(g.also) == 0 {
+			return g.perm
+		}
+	}
+	return -1
+}
+
+// rejectedMark reports the rules of 3 that reject a least-privileged mark.
+func (t *table) rejectedMark(method string, p int, grants []grant, kind int) bool {
+	name := t.perms[p].name
+	if method == "GET" && isWrite(name) {
+		for _, g := range grants {
+			if t.grantable(g.perm, kind) && len(g.also) == 0 && !isWrite(t.perms[g.perm].name) {
+				return true
+			}
+		}
+	}
+	return t.featureOfGranted(p, grants, kind)
+}
+
+// featureOfGranted reports whether p is a feature permission
+// Resource-Feature.* and a grantable Resource.* grants the request too.
+func (t *table) featureOfGranted(p int, grants []grant, kind int) bool {
+	res, _, ok := strings.Cut(resource(t.perms[p].name), "-")
+	if !ok {
+		return false
+	}
+	for _, g := range grants {
+		if t.grantable(g.perm, kind) && len(g.also) == 0 && resource(t.perms[g.perm].name) == res {
+			return true
+		}
+	}
+	return false
+}
+
+// ranked applies rule 4: the best grantable permission of the list, or -1.
+func (t *table) ranked(method string, grants []grant, kind int) int {
+	best, bestRank := -1, 0
+	for _, g := range grants {
+		if !t.grantable(g.perm, kind) || len(g.also) > 0 {
+			continue
+		}
+		name := t.perms[g.perm].name
+		rank := 0
+		if t.featureOfGranted(g.perm, grants, kind) {
+			rank += 8
+		}
+		if method == "GET" && isWrite(name) {
+			rank += 4
+		}
+		if !plainOperation(name) {
+			rank += 2
+		}
+		if resource(name) == "Directory" {
+			rank++
+		}
+		if best < 0 || rank < bestRank {
+			best, bestRank = g.perm, rank
+		}
+	}
+	return best
+}
+
+// fullDirectoryRead applies rule 5.
+func (t *table) fullDirectoryRead(p int, grants []grant) int {
+	res, ok := strings.CutSuffix(t.perms[p].name, ".ReadBasic.All")
+	if !ok || (res != "User" && res != "Group" && res != "GroupMember") {
+		return p
+	}
+	for _, g := range grants {
+		if t.perms[g.perm].name == res+".Read.All" && t.grantable(g.perm, 0) && len(g.also) == 0 {
+			return g.perm
+		}
+	}
+	return p
+}
+
+// resource is a permission name's resource: the part before the first dot.
+func resource(name string) string {
+	r, _, _ := strings.Cut(name, ".")
+	return r
+}
+
+// operation is a permission name's operation: the part after the first
+// dot, up to the next (User.ReadWrite.All -> ReadWrite).
+func operation(name string) string {
+	_, rest, _ := strings.Cut(name, ".")
+	op, _, _ := strings.Cut(rest, ".")
+	return op
+}
+
+// plainOperation reports the operations every resource has.
+func plainOperation(name string) bool {
+	switch operation(name) {
+	case "Read", "ReadBasic", "ReadWrite":
+		return true
+	}
+	return false
+}
+
+// isWrite reports a permission that changes data, by the words of its
+// operation, as the map's extractor orders them.
+func isWrite(name string) bool {
+	op := operation(name)
+	for _, w := range []string{"Write", "Manage", "Create", "Delete", "Send", "Update"} {
+		if strings.Contains(op, w) {
+			return true
+		}
+	}
+	return false
+}

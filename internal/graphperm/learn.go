@@ -1,0 +1,29 @@
+package graphperm
+
+// learnWins returns the permission Microsoft Learn's page names least
+// privileged for a request where the map's mark differs and no rule of
+// choose explains the difference, or "". Each row cites its page.
+//
+// GET /groups and GET /groups/{id}: the map marks the feature permission
+// Group-NestingSupport.ReadWrite.All (a write permission, rejected by rule
+// 3); of the rest, Learn names GroupMember.Read.All, which reads groups'
+// basic properties and memberships only, below Group.Read.All.
+func learnWins(method, template string, kind int) string {
+	for _, r := range learnTable {
+		if r.method == method && r.template == template {
+			return r.permission[kind]
+		}
+	}
+	return ""
+}
+
+// learnTable: method, template, permission per token kind (application,
+// delegated), page.
+var learnTable = []struct {
+	method, template string
+	permission       [2]string
+	page             string
+}{
+	{"GET", "/groups", [2]string{"GroupMember.Read.All", "GroupMember.Read.All"}, "https://learn.microsoft.com/graph/api/group-list"},
+	{"GET", "/groups/{id}", [2]string{"GroupMember.Read.All", "GroupMember.Read.All"}, "https://learn.microsoft.com/graph/api/group-get"},
+}

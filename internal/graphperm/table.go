@@ -1,0 +1,198 @@
+package graphperm
+
+import (
+	"bytes"
+	"compress/flate"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+//go:embed graphperm.dat
+var compact []byte
+
+// perm is one permission of the table.
+type perm struct {
+	name     string
+	appID    string // app role GUID, "" when the map has none
+	delID    string // delegated scope GUID, "" when the map has none
+	delAdmin bool   // the delegated permission needs admin consent
+	rsc      bool   // granted by resource-specific consent, per team or chat
+	appOff   bool   // hidden or disabled as an application permission
+	delegOff bool   // hidden or disabled as a delegated permission
+}
+
+// grant is one permission that grants a path entry's request.
+type grant struct {
+	perm  int
+	least bool  // the map marks it least privileged
+	also  []int // it works only with one of these granted too
+}
+
+// entry is one path entry: a template and the methods that share its data.
+type entry struct {
+	template string
+	methods  []string
+	grants   [2][]grant // by token kind: application, delegated; nil: not supported
+}
+
+// node is a node of the template tree, one path segment a level.
+type node struct {
+	kids    map[string]*node
+	entries []*entry
+}
+
+// table is the decoded table.
+type table struct {
+	commit string
+	perms  []perm
+	byName map[string]int // permission name -> index into perms
+	root   *node
+}
+
+// load decodes the embedded table once, on the first lookup.
+var load = sync.OnceValues(func() (*table, error) { return decode(compact) })
+
+// decode reads graphperm.dat: the compact table's text, compressed with
+// DEFLATE.
+func decode(dat []byte) (*table, error) {
+	text, err := io.ReadAll(flate.NewReader(bytes.NewReader(dat)))
+	if err != nil {
+		return nil, fmt.Errorf("graphperm: %w", err)
+	}
+	return decodeText(string(text))
+}
+
+// header opens the compact table; the version changes with its format.
+const header = "graphperm\t1"
+
+// decodeText reads the compact table's text, as the generator writes it
+// (gen/build.go, encodeText):
+//
+//	graphperm	1	<commit>	<commit date>
+//	p	<name>	<application GUID or ->	<delegated GUID or ->	<flags>
+//	e	<n>	<path after n bytes>	<methods>	<application grants>	<delegated grants>
+//
+// A path is written as its difference from the one before: the first n
+// bytes are the previous path's.
+//
+// Flags: d = the delegated permission needs admin consent, r = granted by
+// resource-specific consent, h / H = hidden or disabled as an application /
+// delegated permission. Grants are comma-separated indexes of p lines, least
+// privileged first; * marks the map's least-privileged mark, and +i+j follow
+// a permission that works only together with one of i, j. An empty field:
+// that token kind is not supported.
+func decodeText(text string) (*table, error) {
+	lines := strings.Split(text, "\n")
+	head := strings.Split(lines[0], "\t")
+	if len(head) != 4 || head[0]+"\t"+head[1] != header {
+		return nil, errors.New("graphperm: not a version 1 table")
+	}
+	t := &table{commit: head[2], byName: map[string]int{}, root: &node{}}
+	prev := ""
+	for n, line := range lines[1:] {
+		if line == "" {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		var err error
+		switch {
+		case f[0] == "p" && len(f) == 5:
+			p := perm{name: f[1], appID: dashless(f[2]), delID: dashless(f[3])}
+			p.delAdmin = strings.Contains(f[4], "d")
+			p.rsc = strings.Contains(f[4], "r")
+			p.appOff = strings.Contains(f[4], "h")
+			p.delegOff = strings.Contains(f[4], "H")
+			t.byName[p.name] = len(t.perms)
+			t.perms = append(t.perms, p)
+		case f[0] == "e" && len(f) == 6:
+			k, aerr := strconv.Atoi(f[1])
+			if aerr != nil || k < 0 || k > len(prev) {
+				err = errors.New("bad path prefix")
+				break
+			}
+			prev = prev[:k] + f[2]
+			e := &entry{template: prev, methods: strings.Split(f[3], ",")}
+			for k := range e.grants {
+				if e.grants[k], err = t.parseGrants(f[4+k]); err != nil {
+					break
+				}
+			}
+			t.insert(e)
+		default:
+			err = errors.New("malformed")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("graphperm: table line %d: %v", n+2, err)
+		}
+	}
+	return t, nil
+}
+
+// parseGrants reads one token kind's grants of an entry.
+func (t *table) parseGrants(s string) ([]grant, error) {
+	if s == "" {
+		return nil, nil
+	}
+	items := strings.Split(s, ",")
+	out := make([]grant, 0, len(items))
+	for _, it := range items {
+		var g grant
+		if rest, ok := strings.CutPrefix(it, "*"); ok {
+			g.least, it = true, rest
+		}
+		parts := strings.Split(it, "+")
+		for i, p := range parts {
+			n, err := strconv.Atoi(p)
+			if err != nil || n < 0 || n >= len(t.perms) {
+				return nil, fmt.Errorf("bad permission index %q", p)
+			}
+			if i == 0 {
+				g.perm = n
+			} else {
+				g.also = append(g.also, n)
+			}
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// insert adds an entry to the template tree.
+func (t *table) insert(e *entry) {
+	n := t.root
+	// Two templates write a sample item path (root:/foldera/fileb.txt:);
+	// they are collapsed as requests are, so that requests reach them.
+	for _, seg := range collapseDrivePath(splitPath(e.template)) {
+		if n.kids == nil {
+			n.kids = map[string]*node{}
+		}
+		k := n.kids[seg]
+		if k == nil {
+			k = &node{}
+			n.kids[seg] = k
+		}
+		n = k
+	}
+	n.entries = append(n.entries, e)
+}
+
+// splitPath splits a normalised path into its segments; "/" has none.
+func splitPath(p string) []string {
+	p = strings.TrimPrefix(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+func dashless(s string) string {
+	if s == "-" {
+		return ""
+	}
+	return s
+}
