@@ -10,7 +10,7 @@ import "strings"
 //     resource-specific consent (RSC) permission, which is granted per team
 //     or chat; not one hidden or disabled for the token kind; not one
 //     without a GUID for the token kind, which no command can add; not one
-//     the map says works only together with another.
+//     the map says works only together with another, unless all do.
 //  2. Where Microsoft Learn's page names another least-privileged
 //     permission and no rule below explains it, Learn wins (learnWins).
 //  3. Otherwise the map's least-privileged mark, unless a rule rejects it:
@@ -28,11 +28,14 @@ import "strings"
 //     the plain operations (Read, ReadBasic, ReadWrite) before special ones
 //     (Manage..., Create, Send, ...), a resource's own permissions before
 //     Directory.*.
-//  5. For an application token the directory's Basic app roles
-//     (User.ReadBasic.All, Group.ReadBasic.All, GroupMember.ReadBasic.All)
-//     give way to their Read.All form when it grants the request: Learn's
-//     pages name Read.All for listing and reading users, groups and
-//     members, and app-only calls with the Basic role are answered 403.
+//  5. The directory's Basic permissions give way to their Read.All form
+//     when it grants the request: User.ReadBasic.All for an application
+//     token, Group.ReadBasic.All and GroupMember.ReadBasic.All for both
+//     kinds. Learn's pages name User.Read.All for an app listing or
+//     reading users (an app-only call with User.ReadBasic.All is answered
+//     403), and GroupMember.Read.All for groups and their members, for
+//     both kinds; for a user's token User.ReadBasic.All is Learn's own
+//     least privilege for reading other users.
 func (t *table) choose(method string, e *entry, kind int) int {
 	grants := e.grants[kind]
 	ok := func(g grant) bool { return t.grantable(g.perm, kind) && len(g.also) == 0 }
@@ -63,10 +66,15 @@ func (t *table) choose(method string, e *entry, kind int) int {
 		break
 	}
 	if best < 0 {
-		best = t.ranked(method, grants, kind)
+		best = t.ranked(method, grants, kind, false)
 	}
-	if best >= 0 && kind == 0 {
-		best = t.fullDirectoryRead(best, grants)
+	if best < 0 {
+		// Every permission needs another one too: suggest the best, and
+		// the Result's note names what it needs.
+		best = t.ranked(method, grants, kind, true)
+	}
+	if best >= 0 {
+		best = t.fullDirectoryRead(best, grants, kind)
 	}
 	return best
 }
@@ -136,11 +144,12 @@ func (t *table) featureOfGranted(p int, grants []grant, kind int) bool {
 	return false
 }
 
-// ranked applies rule 4: the best grantable permission of the list, or -1.
-func (t *table) ranked(method string, grants []grant, kind int) int {
+// ranked applies rule 4: the best grantable permission of the list, or -1;
+// one that works only with another too only when withOthers is set.
+func (t *table) ranked(method string, grants []grant, kind int, withOthers bool) int {
 	best, bestRank := -1, 0
 	for _, g := range grants {
-		if !t.grantable(g.perm, kind) || len(g.also) > 0 {
+		if !t.grantable(g.perm, kind) || len(g.also) > 0 && !withOthers {
 			continue
 		}
 		name := t.perms[g.perm].name
@@ -165,13 +174,13 @@ func (t *table) ranked(method string, grants []grant, kind int) int {
 }
 
 // fullDirectoryRead applies rule 5.
-func (t *table) fullDirectoryRead(p int, grants []grant) int {
+func (t *table) fullDirectoryRead(p int, grants []grant, kind int) int {
 	res, ok := strings.CutSuffix(t.perms[p].name, ".ReadBasic.All")
-	if !ok || (res != "User" && res != "Group" && res != "GroupMember") {
+	if !ok || !(res == "User" && kind == 0 || res == "Group" || res == "GroupMember") {
 		return p
 	}
 	for _, g := range grants {
-		if t.perms[g.perm].name == res+".Read.All" && t.grantable(g.perm, 0) && len(g.also) == 0 {
+		if t.perms[g.perm].name == res+".Read.All" && t.grantable(g.perm, kind) && len(g.also) == 0 {
 			return g.perm
 		}
 	}

@@ -84,12 +84,17 @@ func (t *table) lookup(method, rawPath string, tok Token) (Result, bool) {
 		kind, res.Type = 0, TypeApplication
 	}
 	// An app-only token has no signed-in user, so /me means nothing to
-	// Graph; the same request is made on /users/{id}.
+	// Graph; the same request is made on /users/{id}, whose permissions
+	// are taken (those the map lists for /me itself when it has no
+	// /users/{id} form).
 	viaMe := kind == 0 && segs[0] == "me"
+	var e *entry
 	if viaMe {
-		segs = append([]string{"users", "{id}"}, segs[1:]...)
+		e = t.match(method, append([]string{"users", "{id}"}, segs[1:]...))
 	}
-	e := t.match(method, segs)
+	if e == nil {
+		e = t.match(method, segs)
+	}
 	if e == nil {
 		return Result{}, false
 	}
@@ -123,6 +128,11 @@ func (t *table) lookup(method, rawPath string, tok Token) (Result, bool) {
 	res.Command = command(tok.AppID, pm, kind)
 	if viaMe {
 		res.Note = noteMe
+	}
+	for _, g := range grants {
+		if g.perm == p && len(g.also) > 0 {
+			res.Note = t.alsoNote(g.also)
+		}
 	}
 	return res, true
 }

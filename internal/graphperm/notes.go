@@ -11,7 +11,8 @@ const (
 	noteNoDelegated = "This request does not accept delegated permissions: " +
 		"call it with an app-only token."
 	noteNoneToAdd = "No permission that can be granted tenant-wide grants this request " +
-		"to this kind of token (only resource-specific consent or none with an ID)."
+		"to this kind of token: the ones that do are granted by resource-specific consent, " +
+		"or hidden, or have no published ID."
 
 	noteHeldExchange = "The token already holds a permission that grants this request, so the cause is elsewhere: " +
 		"an Exchange Online application access policy or RBAC for Applications may limit the app " +
@@ -32,6 +33,16 @@ const (
 // an app's access to them can be scoped to some mailboxes.
 var exchangeResources = map[string]bool{
 	"Mail": true, "Calendars": true, "Contacts": true, "MailboxSettings": true,
+}
+
+// alsoNote says which permissions one of which must be granted too.
+func (t *table) alsoNote(also []int) string {
+	names := make([]string, len(also))
+	for i, a := range also {
+		names[i] = t.perms[a].name
+	}
+	return "Microsoft Graph grants this request only with one of these permissions as well: " +
+		strings.Join(names, ", ") + "."
 }
 
 // heldNote explains a denial when the token holds a permission that grants
