@@ -60,23 +60,25 @@ var load = sync.OnceValues(func() (*table, error) { return decode(compact) })
 // decode reads graphperm.dat: the compact table's text, compressed with
 // DEFLATE.
 func decode(dat []byte) (*table, error) {
-	text, err := io.ReadAll(flate.NewReader(bytes.NewReader(dat)))
+	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(dat)))
 	if err != nil {
 		return nil, fmt.Errorf("graphperm: %w", err)
 	}
-	return decodeText(string(text))
+	return decodeText(raw)
 }
 
 // header opens the compact table; the version changes with its format.
 const header = "graphperm\t1"
 
-// decodeText reads the compact table's text, as the generator writes it
+// decodeText reads the compact table, as the generator writes it
 // (gen/build.go, encodeText):
 //
-//	graphperm	1	<commit>	<commit date>
-//	p	<name>	<application GUID or ->	<delegated GUID or ->	<flags>
+//	graphperm	1	<commit>	<commit date>	<number of GUIDs>
+//	p	<name>	<+ or ->	<+ or ->	<flags>
 //	e	<n>	<path after n bytes>	<methods>	<application grants>	<delegated grants>
 //
+// followed by the GUIDs as 16 bytes each: + marks a permission's
+// application and delegated GUID, which are the next ones, - its absence.
 // A path is written as its difference from the one before: the first n
 // bytes are the previous path's.
 //
@@ -86,15 +88,34 @@ const header = "graphperm\t1"
 // privileged first; * marks the map's least-privileged mark, and +i+j follow
 // a permission that works only together with one of i, j. An empty field:
 // that token kind is not supported.
-func decodeText(text string) (*table, error) {
-	lines := strings.Split(text, "\n")
-	head := strings.Split(lines[0], "\t")
-	if len(head) != 4 || head[0]+"\t"+head[1] != header {
+func decodeText(raw []byte) (*table, error) {
+	first, _, _ := bytes.Cut(raw, []byte("\n"))
+	head := strings.Split(string(first), "\t")
+	if len(head) != 5 || head[0]+"\t"+head[1] != header {
 		return nil, errors.New("graphperm: not a version 1 table")
+	}
+	n, err := strconv.Atoi(head[4])
+	if err != nil || n < 0 || n*16 > len(raw)-len(first) {
+		return nil, errors.New("graphperm: bad GUID count")
+	}
+	guids := raw[len(raw)-n*16:]
+	lines := strings.Split(string(raw[len(first)+1:len(raw)-n*16]), "\n")
+	next := func(mark string) (string, error) {
+		switch {
+		case mark == "-":
+			return "", nil
+		case mark != "+":
+			return "", errors.New("bad GUID mark")
+		case len(guids) < 16:
+			return "", errors.New("too few GUIDs")
+		}
+		g := formatGUID(guids[:16])
+		guids = guids[16:]
+		return g, nil
 	}
 	t := &table{commit: head[2], byName: map[string]int{}, root: &node{}}
 	prev := ""
-	for n, line := range lines[1:] {
+	for i, line := range lines {
 		if line == "" {
 			continue
 		}
@@ -102,7 +123,13 @@ func decodeText(text string) (*table, error) {
 		var err error
 		switch {
 		case f[0] == "p" && len(f) == 5:
-			p := perm{name: f[1], appID: dashless(f[2]), delID: dashless(f[3])}
+			p := perm{name: f[1]}
+			if p.appID, err = next(f[2]); err != nil {
+				break
+			}
+			if p.delID, err = next(f[3]); err != nil {
+				break
+			}
 			p.delAdmin = strings.Contains(f[4], "d")
 			p.rsc = strings.Contains(f[4], "r")
 			p.appOff = strings.Contains(f[4], "h")
@@ -127,10 +154,26 @@ func decodeText(text string) (*table, error) {
 			err = errors.New("malformed")
 		}
 		if err != nil {
-			return nil, fmt.Errorf("graphperm: table line %d: %v", n+2, err)
+			return nil, fmt.Errorf("graphperm: table line %d: %v", i+2, err)
 		}
 	}
+	if len(guids) != 0 {
+		return nil, errors.New("graphperm: GUIDs left over")
+	}
 	return t, nil
+}
+
+// formatGUID writes 16 bytes as a GUID in its usual form, in lower case.
+func formatGUID(b []byte) string {
+	const digits = "0123456789abcdef"
+	out := make([]byte, 0, 36)
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out = append(out, '-')
+		}
+		out = append(out, digits[c>>4], digits[c&15])
+	}
+	return string(out)
 }
 
 // parseGrants reads one token kind's grants of an entry.
@@ -188,11 +231,4 @@ func splitPath(p string) []string {
 		return nil
 	}
 	return strings.Split(p, "/")
-}
-
-func dashless(s string) string {
-	if s == "-" {
-		return ""
-	}
-	return s
 }

@@ -6,19 +6,24 @@ import (
 )
 
 func TestDecodeRejectsMalformed(t *testing.T) {
-	head := "graphperm\t1\tc\td\n"
-	perm := "p\tUser.Read.All\tdf021288-bdef-4463-88db-98f22de89214\t-\t\n"
+	guid := "\xdf\x02\x12\x88\xbd\xef\x44\x63\x88\xdb\x98\xf2\x2d\xe8\x92\x14"
+	head := "graphperm\t1\tc\td\t1\n"
+	perm := "p\tUser.Read.All\t+\t-\t\n"
 	for _, text := range []string{
 		"",
-		"graphperm\t2\tc\td\n",
+		"graphperm\t2\tc\td\t0\n",
+		"graphperm\t1\tc\td\t9\n" + perm + guid, // too few GUID bytes
+		head + perm + "p\tUser.Read\t-\t+\t\n" + guid, // a + without its GUID
+		head + "p\tUser.Read.All\t-\t-\t\n" + guid,    // a GUID left over
+		head + "p\tUser.Read.All\tdf021288-bdef-4463-88db-98f22de89214\t-\t\n" + guid,
 		head + "x\ty\n",
-		head + perm + "e\t0\t/users\tGET\t*1\t\n",  // index out of range
-		head + perm + "e\t0\t/users\tGET\t*x\t\n",  // not a number
-		head + perm + "e\t9\t/users\tGET\t*0\t\n",  // prefix longer than the previous path
-		head + perm + "e\t-1\t/users\tGET\t*0\t\n", // negative prefix
-		head + perm + "e\t0\t/users\tGET\t*0\n",    // a field missing
+		head + perm + "e\t0\t/users\tGET\t*1\t\n" + guid,  // index out of range
+		head + perm + "e\t0\t/users\tGET\t*x\t\n" + guid,  // not a number
+		head + perm + "e\t9\t/users\tGET\t*0\t\n" + guid,  // prefix longer than the previous path
+		head + perm + "e\t-1\t/users\tGET\t*0\t\n" + guid, // negative prefix
+		head + perm + "e\t0\t/users\tGET\t*0\n" + guid,    // a field missing
 	} {
-		if _, err := decodeText(text); err == nil {
+		if _, err := decodeText([]byte(text)); err == nil {
 			t.Errorf("decodeText(%q): no error", text)
 		}
 	}
@@ -28,16 +33,20 @@ func TestDecodeRejectsMalformed(t *testing.T) {
 }
 
 func TestDecodeText(t *testing.T) {
-	text := "graphperm\t1\tabc\t2026-08-07\n" +
-		"p\tA.Read.All\t00000000-0000-0000-0000-00000000000a\t-\t\n" +
-		"p\tB.Read\t-\t00000000-0000-0000-0000-00000000000b\tdr\n" +
+	text := "graphperm\t1\tabc\t2026-08-07\t2\n" +
+		"p\tA.Read.All\t+\t-\t\n" +
+		"p\tB.Read\t-\t+\tdr\n" +
 		"e\t0\t/x\tGET,PATCH\t*0\t1+0,*0\n" +
-		"e\t2\t/{id}\tPOST\t\t1\n"
-	tb, err := decodeText(text)
+		"e\t2\t/{id}\tPOST\t\t1\n" +
+		"\xdf\x02\x12\x88\xbd\xef\x44\x63\x88\xdb\x98\xf2\x2d\xe8\x92\x14" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x0b"
+	tb, err := decodeText([]byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tb.commit != "abc" || len(tb.perms) != 2 || !tb.perms[1].delAdmin || !tb.perms[1].rsc || tb.perms[0].rsc {
+	if tb.commit != "abc" || len(tb.perms) != 2 || !tb.perms[1].delAdmin || !tb.perms[1].rsc || tb.perms[0].rsc ||
+		tb.perms[0].appID != "df021288-bdef-4463-88db-98f22de89214" || tb.perms[0].delID != "" ||
+		tb.perms[1].appID != "" || tb.perms[1].delID != "00000000-0000-0000-0000-00000000000b" {
 		t.Fatalf("perms %+v", tb.perms)
 	}
 	e := tb.root.kids["x"].entries[0]
@@ -48,5 +57,22 @@ func TestDecodeText(t *testing.T) {
 	e = tb.root.kids["x"].kids["{id}"].entries[0]
 	if e.template != "/x/{id}" || e.grants[0] != nil || len(e.grants[1]) != 1 {
 		t.Errorf("entry /x/{id}: %+v", e)
+	}
+}
+
+func TestEmbeddedTable(t *testing.T) {
+	tb := mustLoad(t)
+	if tb.commit != "6cbd6bbd665a877560fdefbad74f3bdb5b57af88" || len(tb.perms) < 800 {
+		t.Fatalf("commit %s, %d permissions", tb.commit, len(tb.perms))
+	}
+	for _, p := range tb.perms {
+		if p.appID != "" && !isGUID(p.appID) || p.delID != "" && !isGUID(p.delID) || p.appID != strings.ToLower(p.appID) {
+			t.Errorf("%s: GUIDs %q %q", p.name, p.appID, p.delID)
+		}
+	}
+	// The map's LifecyclePolicies-AgentId.Read.All application ID has nine
+	// digits in its first group; it counts as missing.
+	if p := tb.perms[tb.byName["LifecyclePolicies-AgentId.Read.All"]]; p.appID != "" {
+		t.Errorf("malformed GUID kept: %q", p.appID)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/flate"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -188,15 +189,19 @@ func marshalDoc(doc *sourceDoc) ([]byte, error) {
 // and must be the one the package reads (graphperm's table.go).
 const header = "graphperm\t1"
 
-// encodeText writes the compact table as text (see decodeText), before
+// encodeText writes the compact table (see decodeText), before
 // compression:
 //
-//	graphperm	1	<commit>	<commit date>
-//	p	<name>	<application GUID or ->	<delegated GUID or ->	<flags>
+//	graphperm	1	<commit>	<commit date>	<number of GUIDs>
+//	p	<name>	<+ or ->	<+ or ->	<flags>
 //	e	<n>	<path after n bytes>	<methods>	<application grants>	<delegated grants>
 //
-// A path is written as its difference from the one before: the first n
-// bytes are the previous path's.
+// followed by the GUIDs as 16 bytes each (the bytes of the 32 hexadecimal
+// digits, in the order written): + marks a permission's application and
+// delegated GUID, which are the next ones, - its absence. They are binary
+// because, as text, they would be a third of the compressed table. A path
+// is written as its difference from the one before: the first n bytes are
+// the previous path's.
 //
 // Flags: d = the delegated permission needs admin consent, r = granted by
 // resource-specific consent, h / H = hidden or disabled as an application /
@@ -222,7 +227,22 @@ func encodeText(trimmed []byte) ([]byte, error) {
 	sort.Strings(names)
 	index := make(map[string]int, len(names))
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\t%s\t%s\n", header, doc.Commit, doc.CommitDate)
+	var guids []byte
+	// A GUID is kept only in its 8-4-4-4-12 form, in either case: the
+	// map has one with nine digits in its first group, which no command
+	// could use; such a permission counts as having no GUID.
+	guid := func(s *string) (string, error) {
+		if s == nil || !isGUID(*s) {
+			return "-", nil
+		}
+		raw, err := hex.DecodeString(strings.ReplaceAll(*s, "-", ""))
+		if err != nil {
+			return "", fmt.Errorf("trimmed map: GUID %q: %w", *s, err)
+		}
+		guids = append(guids, raw...)
+		return "+", nil
+	}
+	var body strings.Builder
 	for i, n := range names {
 		index[n] = i
 		p := doc.Permissions[n]
@@ -240,7 +260,15 @@ func encodeText(trimmed []byte) ([]byte, error) {
 		if contains(off, kindDelegated) {
 			flags = append(flags, 'H')
 		}
-		fmt.Fprintf(&b, "p\t%s\t%s\t%s\t%s\n", n, guidOrDash(p.ApplicationID), guidOrDash(p.DelegatedID), flags)
+		app, err := guid(p.ApplicationID)
+		if err != nil {
+			return nil, err
+		}
+		del, err := guid(p.DelegatedID)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&body, "p\t%s\t%s\t%s\t%s\n", n, app, del, flags)
 	}
 	prev := ""
 	for _, p := range doc.Paths {
@@ -264,9 +292,12 @@ func encodeText(trimmed []byte) ([]byte, error) {
 			}
 			fields = append(fields, g)
 		}
-		b.WriteString(strings.Join(fields, "\t"))
-		b.WriteByte('\n')
+		body.WriteString(strings.Join(fields, "\t"))
+		body.WriteByte('\n')
 	}
+	fmt.Fprintf(&b, "%s\t%s\t%s\t%d\n", header, doc.Commit, doc.CommitDate, len(guids)/16)
+	b.WriteString(body.String())
+	b.Write(guids)
 	return []byte(b.String()), nil
 }
 
@@ -315,11 +346,21 @@ func Encode(trimmed []byte) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func guidOrDash(s *string) string {
-	if s == nil || *s == "" {
-		return "-"
+// isGUID reports whether s has the form 8-4-4-4-12 of hexadecimal digits.
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
 	}
-	return *s
+	for i, c := range s {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if c != '-' {
+				return false
+			}
+		} else if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
+			return false
+		}
+	}
+	return true
 }
 
 func contains(list []string, s string) bool {

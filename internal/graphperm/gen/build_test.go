@@ -57,7 +57,7 @@ const fullMap = `{"source":"s","source_guids":"g","commit":"c0ffee","commit_date
 "permissions":{
 "A.Read.All":{"application_id":"00000000-0000-0000-0000-00000000000a","delegated_id":"00000000-0000-0000-0000-0000000000da","admin_consent_application":true,"admin_consent_delegated":false,"schemes":["application","delegated_work"]},
 "B.Read":{"application_id":null,"delegated_id":"00000000-0000-0000-0000-0000000000db","admin_consent_application":null,"admin_consent_delegated":null,"schemes":["delegated_work","delegated_personal"],"hidden":["delegated_personal"]},
-"B.Read.All":{"application_id":"00000000-0000-0000-0000-00000000000b","delegated_id":null,"admin_consent_application":true,"admin_consent_delegated":null,"schemes":["application"]},
+"B.Read.All":{"application_id":"000000000b-0000-0000-0000-00000000000b","delegated_id":null,"admin_consent_application":true,"admin_consent_delegated":null,"schemes":["application"]},
 "C.Read.Group":{"application_id":"00000000-0000-0000-0000-00000000000c","delegated_id":null,"admin_consent_application":false,"admin_consent_delegated":null,"schemes":["application"],"rsc":true,"disabled":["application"]},
 "Unused.Read":{"application_id":null,"delegated_id":"00000000-0000-0000-0000-0000000000ee","admin_consent_application":null,"admin_consent_delegated":false,"schemes":["delegated_work"]}},
 "paths":[
@@ -72,7 +72,8 @@ func TestTrimAndEncode(t *testing.T) {
 	}
 	s := string(trimmed)
 	// Personal accounts are dropped, with the path only they had and the
-	// permission only it used; B.Read.All stays as the .All form of B.Read.
+	// permission only it used; B.Read.All stays as the .All form of B.Read,
+	// without its GUID, which is malformed.
 	for _, gone := range []string{"delegated_personal", "/personal", "Unused.Read", "schemes"} {
 		if strings.Contains(s, gone) {
 			t.Errorf("trimmed map still has %q:\n%s", gone, s)
@@ -82,13 +83,17 @@ func TestTrimAndEncode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "graphperm\t1\tc0ffee\t2026-08-07\n" +
-		"p\tA.Read.All\t00000000-0000-0000-0000-00000000000a\t00000000-0000-0000-0000-0000000000da\t\n" +
-		"p\tB.Read\t-\t00000000-0000-0000-0000-0000000000db\td\n" +
-		"p\tB.Read.All\t00000000-0000-0000-0000-00000000000b\t-\t\n" +
-		"p\tC.Read.Group\t00000000-0000-0000-0000-00000000000c\t-\trh\n" +
+	want := "graphperm\t1\tc0ffee\t2026-08-07\t4\n" +
+		"p\tA.Read.All\t+\t+\t\n" +
+		"p\tB.Read\t-\t+\td\n" +
+		"p\tB.Read.All\t-\t-\t\n" +
+		"p\tC.Read.Group\t+\t-\trh\n" +
 		"e\t0\t/x\tGET\t*3,0\t*1+0,0\n" +
-		"e\t2\ta\tPOST,PATCH\t*0\t\n"
+		"e\t2\ta\tPOST,PATCH\t*0\t\n" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x0a" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xda" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xdb" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x0c"
 	if string(text) != want {
 		t.Errorf("encodeText =\n%s\nwant\n%s", text, want)
 	}
