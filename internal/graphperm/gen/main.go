@@ -6,9 +6,9 @@
 //
 //	go generate ./internal/graphperm
 //
-// To refresh the data, build a new full map with the extractor described in
-// docs/grant-graph.md and pass it with -from: gen then rewrites the trimmed
-// copy first.
+// To refresh the data, build a new full map with the extractor
+// internal/graphperm/data/extract.py (see docs/grant-graph.md) and pass it
+// with -from: gen then rewrites the trimmed copy first.
 //
 //	go run ./internal/graphperm/gen -from /path/to/full/permissions.json
 package main
