@@ -1,6 +1,9 @@
 package graphperm
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // choose returns the permission to suggest for an entry's request and token
 // kind (0 application, 1 delegated), or -1 when none can be added. The
@@ -9,25 +12,24 @@ import "strings"
 //  1. Only a permission that can be granted tenant-wide is suggested: not a
 //     resource-specific consent (RSC) permission, which is granted per team
 //     or chat; not one hidden or disabled for the token kind; not one
-//     without a GUID for the token kind, which no command can add; not one
-//     the map says works only together with another, unless all do.
+//     without a GUID for the token kind, which no command can add. A
+//     permission that works only together with another is the map's mark
+//     or the last resort; the Result's note names the others.
 //  2. Where Microsoft Learn's page names another least-privileged
 //     permission and no rule below explains it, Learn wins (learnWins).
-//  3. Otherwise the map's least-privileged mark, unless a rule rejects it:
-//     an RSC mark (ChannelMessage.Read.Group) stands for its tenant-wide
-//     form, the same name ending in .All, when that grants the request;
-//     an application mark without an app role is the delegated name, and
-//     the app role is its .All form when the table has one
-//     (Calendars.ReadBasic -> Calendars.ReadBasic.All); a write permission
-//     is not least for a GET that a read permission grants; a feature
-//     permission Resource-Feature.* is not least where the plain
-//     Resource.* grants the request, because a method and path do not say
-//     the request touches only that feature.
+//  3. Otherwise the map's least-privileged mark, read as the permission it
+//     stands for: an RSC mark (ChannelMessage.Read.Group) stands for its
+//     tenant-wide form, the same name ending in .All, when that grants the
+//     request; an application mark without an app role is the delegated
+//     name, and the app role is its .All form when the table has one
+//     (Calendars.ReadBasic -> Calendars.ReadBasic.All).
 //  4. Without a usable mark, the first of the map's list (least privileged
-//     first) after ranking: for a GET read permissions before write ones,
-//     the plain operations (Read, ReadBasic, ReadWrite) before special ones
-//     (Manage..., Create, Send, ...), a resource's own permissions before
-//     Directory.*.
+//     first) after ranking: for a GET read permissions before write ones;
+//     a feature permission Resource-Feature.* after the plain Resource.*
+//     that grants the request too, because a method and path do not say
+//     the request touches only that feature; the plain operations (Read,
+//     ReadBasic, ReadWrite) before special ones (Manage..., Create,
+//     Send, ...); a resource's own permissions before Directory.*.
 //  5. The directory's Basic permissions give way to their Read.All form
 //     when it grants the request: User.ReadBasic.All for an application
 //     token, Group.ReadBasic.All and GroupMember.ReadBasic.All for both
@@ -38,32 +40,24 @@ import "strings"
 //     least privilege for reading other users.
 func (t *table) choose(method string, e *entry, kind int) int {
 	grants := e.grants[kind]
-	ok := func(g grant) bool { return t.grantable(g.perm, kind) && len(g.also) == 0 }
 	if name := learnWins(method, e.template, kind); name != "" {
 		for _, g := range grants {
-			if ok(g) && t.perms[g.perm].name == name {
+			if t.perms[g.perm].name == name && t.grantable(g.perm, kind) && len(g.also) == 0 {
 				return g.perm
 			}
 		}
 	}
 	best := -1
-	for _, g := range grants {
-		if !g.least {
-			continue
-		}
-		p := g.perm
+	if i := slices.IndexFunc(grants, func(g grant) bool { return g.least }); i >= 0 {
+		p := grants[i].perm
 		switch {
 		case t.perms[p].rsc:
-			p = t.tenantWideOf(p, grants, kind)
+			best = t.tenantWideOf(p, grants, kind)
 		case kind == 0 && t.perms[p].appID == "":
-			p = t.appRoleOf(p)
-		case !ok(g):
-			p = -1
-		}
-		if p >= 0 && !t.rejectedMark(method, p, grants, kind) {
+			best = t.appRoleOf(p)
+		case t.grantable(p, kind):
 			best = p
 		}
-		break
 	}
 	if best < 0 {
 		best = t.ranked(method, grants, kind, false)
@@ -116,19 +110,6 @@ func (t *table) tenantWideOf(p int, grants []grant, kind int) int {
 	return -1
 }
 
-// rejectedMark reports the rules of 3 that reject a least-privileged mark.
-func (t *table) rejectedMark(method string, p int, grants []grant, kind int) bool {
-	name := t.perms[p].name
-	if method == "GET" && isWrite(name) {
-		for _, g := range grants {
-			if t.grantable(g.perm, kind) && len(g.also) == 0 && !isWrite(t.perms[g.perm].name) {
-				return true
-			}
-		}
-	}
-	return t.featureOfGranted(p, grants, kind)
-}
-
 // featureOfGranted reports whether p is a feature permission
 // Resource-Feature.* and a grantable Resource.* grants the request too.
 func (t *table) featureOfGranted(p int, grants []grant, kind int) bool {
@@ -154,10 +135,10 @@ func (t *table) ranked(method string, grants []grant, kind int, withOthers bool)
 		}
 		name := t.perms[g.perm].name
 		rank := 0
-		if t.featureOfGranted(g.perm, grants, kind) {
+		if method == "GET" && isWrite(name) {
 			rank += 8
 		}
-		if method == "GET" && isWrite(name) {
+		if t.featureOfGranted(g.perm, grants, kind) {
 			rank += 4
 		}
 		if !plainOperation(name) {

@@ -4,10 +4,11 @@ package graphperm
 // privileged for a request where the map's mark differs and no rule of
 // choose explains the difference, or "". Each row cites its page.
 //
-// GET /groups and GET /groups/{id}: the map marks the feature permission
-// Group-NestingSupport.ReadWrite.All (a write permission, rejected by rule
-// 3); of the rest, Learn names GroupMember.Read.All, which reads groups'
-// basic properties and memberships only, below Group.Read.All.
+// GET /groups, GET /groups/{id} and PATCH /groups/{id}: the map marks the
+// feature permission Group-NestingSupport.ReadWrite.All, which manages one
+// group setting; Learn names GroupMember.Read.All for reading (it reads
+// groups' basic properties and memberships only, below Group.Read.All) and
+// Group.ReadWrite.All for updating.
 func learnWins(method, template string, kind int) string {
 	for _, r := range learnTable {
 		if r.method == method && r.template == template {
@@ -26,4 +27,5 @@ var learnTable = []struct {
 }{
 	{"GET", "/groups", [2]string{"GroupMember.Read.All", "GroupMember.Read.All"}, "https://learn.microsoft.com/graph/api/group-list"},
 	{"GET", "/groups/{id}", [2]string{"GroupMember.Read.All", "GroupMember.Read.All"}, "https://learn.microsoft.com/graph/api/group-get"},
+	{"PATCH", "/groups/{id}", [2]string{"Group.ReadWrite.All", "Group.ReadWrite.All"}, "https://learn.microsoft.com/graph/api/group-update"},
 }
