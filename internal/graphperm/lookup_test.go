@@ -133,6 +133,16 @@ func TestPermissionNeedingAnother(t *testing.T) {
 	}
 }
 
+func TestMarkNeedingAnother(t *testing.T) {
+	// The map: Application.ReadWrite.All adds an application's owner only
+	// together with Directory.Read.All.
+	got, ok := Lookup("POST", "/v1.0/applications(appId='46e6adf4-a9cf-4b60-9390-0ba6fb00bf6b')/owners/$ref", Token{})
+	want := "Microsoft Graph grants this request only with one of these permissions as well: Directory.Read.All."
+	if !ok || got.Permission != "Application.ReadWrite.All" || got.Note != want {
+		t.Errorf("Lookup = %+v, %v", got, ok)
+	}
+}
+
 func TestTokenKindNotSupported(t *testing.T) {
 	// /app/calls is for app-only tokens; access reviews' myDecisions for
 	// a signed-in reviewer.
