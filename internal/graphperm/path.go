@@ -10,8 +10,9 @@ const (
 
 // normalize turns a request path into the map's normal form, segment by
 // segment, as the map's extractor does for requests (normalize_path with
-// request=True): scheme and host, the query and fragment and the /v1.0 or
-// /beta prefix are dropped, an empty segment at the end is dropped, drive
+// request=True): scheme and host (or a URL template's {+baseurl}), the
+// query and fragment (or a template's {?...}) and the /v1.0 or /beta
+// prefix are dropped, an empty segment at the end is dropped, drive
 // path addressing (root:/a/b/c.txt:/content) becomes one {id}: segment, and
 // each segment is normalised by normalizeSegment. It returns nil when the
 // path is too long to be a Graph request.
@@ -28,6 +29,12 @@ func normalize(raw string) []string {
 			rest = rest[j:]
 		}
 		raw = rest
+	}
+	// A Kiota request's URL template (RFC 6570), as msgraph-sdk-go keeps
+	// it: {+baseurl}/users/{user%2Did}/messages{?%24top,%24select}.
+	raw = strings.TrimPrefix(raw, "{+baseurl}")
+	if i := strings.Index(raw, "{?"); i >= 0 {
+		raw = raw[:i]
 	}
 	if i := strings.IndexAny(raw, "?#"); i >= 0 {
 		raw = raw[:i]
@@ -158,7 +165,7 @@ func (n *node) walk(segs []string, yield func(*node) bool) bool {
 		return true
 	}
 	seg, rest := segs[0], segs[1:]
-	if k := n.kids[seg]; k != nil && !k.walk(rest, yield) {
+	if k := n.child(seg); k != nil && !k.walk(rest, yield) {
 		return false
 	}
 	if !strings.HasPrefix(seg, "$") {
@@ -166,7 +173,7 @@ func (n *node) walk(segs []string, yield func(*node) bool) bool {
 		if strings.HasSuffix(seg, ":") {
 			param = "{id}:"
 		}
-		if k := n.kids[param]; k != nil && param != seg && !k.walk(rest, yield) {
+		if k := n.child(param); k != nil && param != seg && !k.walk(rest, yield) {
 			return false
 		}
 	}
@@ -175,7 +182,7 @@ func (n *node) walk(segs []string, yield func(*node) bool) bool {
 			return false
 		}
 	}
-	if k := n.kids["..."]; k != nil {
+	if k := n.child("..."); k != nil {
 		for i := range segs {
 			if !k.walk(segs[i+1:], yield) {
 				return false

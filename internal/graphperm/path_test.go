@@ -29,6 +29,9 @@ func TestNormalize(t *testing.T) {
 		{"/v1.0/me/drive/root:/a/b/c.txt", "me/drive/root:/{id}"},
 		{"/v1.0/me/drive/root:/a.txt:", "me/drive/root:/{id}:"},
 		{"/v1.0/users/$count", "users/$count"},
+		// Kiota URL templates (RFC 6570), as msgraph-sdk-go's request builders hold them
+		{"{+baseurl}/users/{user%2Did}/messages{?%24top,%24select}", "users/{id}/messages"},
+		{"{+baseurl}/groups/{group%2Did}/members/$ref", "groups/{id}/members/$ref"},
 		{"/v1.0", ""},
 		{"", ""},
 	}

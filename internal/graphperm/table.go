@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,8 +43,23 @@ type entry struct {
 
 // node is a node of the template tree, one path segment a level.
 type node struct {
-	kids    map[string]*node
+	kids    []kid // sorted by segment
 	entries []*entry
+}
+
+// kid is a node's child and the segment that leads to it.
+type kid struct {
+	seg  string
+	node *node
+}
+
+// child returns the child for a segment, or nil.
+func (n *node) child(seg string) *node {
+	i, ok := slices.BinarySearchFunc(n.kids, seg, func(k kid, s string) int { return strings.Compare(k.seg, s) })
+	if !ok {
+		return nil
+	}
+	return n.kids[i].node
 }
 
 // table is the decoded table.
@@ -115,6 +131,8 @@ func decodeText(raw []byte) (*table, error) {
 	}
 	t := &table{commit: head[2], byName: map[string]int{}, root: &node{}}
 	prev := ""
+	lists := map[string][]grant{}    // grant lists read, shared by entries
+	methods := map[string][]string{} // method lists read, shared likewise
 	for i, line := range lines {
 		if line == "" {
 			continue
@@ -143,9 +161,14 @@ func decodeText(raw []byte) (*table, error) {
 				break
 			}
 			prev = prev[:k] + f[2]
-			e := &entry{template: prev, methods: strings.Split(f[3], ",")}
+			ms, seen := methods[f[3]]
+			if !seen {
+				ms = strings.Split(f[3], ",")
+				methods[f[3]] = ms
+			}
+			e := &entry{template: prev, methods: ms}
 			for k := range e.grants {
-				if e.grants[k], err = t.parseGrants(f[4+k]); err != nil {
+				if e.grants[k], err = t.parseGrants(f[4+k], lists); err != nil {
 					break
 				}
 			}
@@ -176,10 +199,14 @@ func formatGUID(b []byte) string {
 	return string(out)
 }
 
-// parseGrants reads one token kind's grants of an entry.
-func (t *table) parseGrants(s string) ([]grant, error) {
+// parseGrants reads one token kind's grants of an entry. Entries share
+// the lists already read, which are read-only.
+func (t *table) parseGrants(s string, lists map[string][]grant) ([]grant, error) {
 	if s == "" {
 		return nil, nil
+	}
+	if g, ok := lists[s]; ok {
+		return g, nil
 	}
 	items := strings.Split(s, ",")
 	out := make([]grant, 0, len(items))
@@ -202,6 +229,7 @@ func (t *table) parseGrants(s string) ([]grant, error) {
 		}
 		out = append(out, g)
 	}
+	lists[s] = out
 	return out, nil
 }
 
@@ -211,15 +239,11 @@ func (t *table) insert(e *entry) {
 	// Two templates write a sample item path (root:/foldera/fileb.txt:);
 	// they are collapsed as requests are, so that requests reach them.
 	for _, seg := range collapseDrivePath(splitPath(e.template)) {
-		if n.kids == nil {
-			n.kids = map[string]*node{}
+		i, ok := slices.BinarySearchFunc(n.kids, seg, func(k kid, s string) int { return strings.Compare(k.seg, s) })
+		if !ok {
+			n.kids = slices.Insert(n.kids, i, kid{seg, &node{}})
 		}
-		k := n.kids[seg]
-		if k == nil {
-			k = &node{}
-			n.kids[seg] = k
-		}
-		n = k
+		n = n.kids[i].node
 	}
 	n.entries = append(n.entries, e)
 }

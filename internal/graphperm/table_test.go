@@ -49,12 +49,12 @@ func TestDecodeText(t *testing.T) {
 		tb.perms[1].appID != "" || tb.perms[1].delID != "00000000-0000-0000-0000-00000000000b" {
 		t.Fatalf("perms %+v", tb.perms)
 	}
-	e := tb.root.kids["x"].entries[0]
+	e := tb.root.child("x").entries[0]
 	if strings.Join(e.methods, ",") != "GET,PATCH" || !e.grants[0][0].least || len(e.grants[1]) != 2 ||
 		e.grants[1][0].perm != 1 || len(e.grants[1][0].also) != 1 || !e.grants[1][1].least {
 		t.Errorf("entry /x: %+v", e)
 	}
-	e = tb.root.kids["x"].kids["{id}"].entries[0]
+	e = tb.root.child("x").child("{id}").entries[0]
 	if e.template != "/x/{id}" || e.grants[0] != nil || len(e.grants[1]) != 1 {
 		t.Errorf("entry /x/{id}: %+v", e)
 	}
