@@ -111,6 +111,10 @@ func (t *table) lookup(method, rawPath string, tok Token) (Result, bool) {
 	if held := t.held(grants, tok, kind); held >= 0 {
 		res.Held = t.perms[held].name
 		res.Note = heldNote(res.Held, kind)
+		if viaMe {
+			// The permission is there; calling /me is what fails.
+			res.Note = noteMe
+		}
 		return res, true
 	}
 	p := t.choose(method, e, kind)
@@ -126,14 +130,16 @@ func (t *table) lookup(method, rawPath string, tok Token) (Result, bool) {
 		res.PermissionID, res.AdminConsent = pm.delID, pm.delAdmin
 	}
 	res.Command = command(tok.AppID, pm, kind)
+	var notes []string
 	if viaMe {
-		res.Note = noteMe
+		notes = append(notes, noteMe)
 	}
 	for _, g := range grants {
 		if g.perm == p && len(g.also) > 0 {
-			res.Note = t.alsoNote(g.also)
+			notes = append(notes, t.alsoNote(g.also))
 		}
 	}
+	res.Note = strings.Join(notes, " ")
 	return res, true
 }
 

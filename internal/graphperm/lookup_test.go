@@ -79,6 +79,11 @@ func TestAppOnlyOnMe(t *testing.T) {
 	if !ok || got.Permission != "User.Read.All" || got.Note != noteMe {
 		t.Errorf("GET /me app-only = %+v, %v", got, ok)
 	}
+	// Holding the permission does not make /me work for an app.
+	got, ok = Lookup("GET", "/v1.0/me", Token{AppOnly: true, Roles: []string{"User.Read.All"}})
+	if !ok || got.Held != "User.Read.All" || got.Note != noteMe {
+		t.Errorf("GET /me app-only holding User.Read.All = %+v, %v", got, ok)
+	}
 }
 
 func TestHeldPermission(t *testing.T) {
