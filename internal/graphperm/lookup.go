@@ -117,7 +117,7 @@ func (t *table) lookup(method, rawPath string, tok Token) (Result, bool) {
 		}
 		return res, true
 	}
-	p := t.choose(method, e, kind)
+	p := e.suggest[kind]
 	if p < 0 {
 		res.Note = noteNoneToAdd
 		return res, true

@@ -60,3 +60,9 @@ func heldNote(name string, kind int) string {
 	}
 	return noteHeldDelegated
 }
+
+// resource is a permission name's resource: the part before the first dot.
+func resource(name string) string {
+	r, _, _ := strings.Cut(name, ".")
+	return r
+}

@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,19 +19,15 @@ var compact []byte
 // perm is one permission of the table.
 type perm struct {
 	name     string
-	appID    string // app role GUID, "" when the map has none
-	delID    string // delegated scope GUID, "" when the map has none
+	appID    string // app role GUID, "" when the table suggests it for no app-only token
+	delID    string // delegated scope GUID, "" when the table suggests it for no user token
 	delAdmin bool   // the delegated permission needs admin consent
-	rsc      bool   // granted by resource-specific consent, per team or chat
-	appOff   bool   // hidden or disabled as an application permission
-	delegOff bool   // hidden or disabled as a delegated permission
 }
 
 // grant is one permission that grants a path entry's request.
 type grant struct {
-	perm  int
-	least bool  // the map marks it least privileged
-	also  []int // it works only with one of these granted too
+	perm int
+	also []int // it works only with one of these granted too
 }
 
 // entry is one path entry: a template and the methods that share its data.
@@ -39,6 +35,7 @@ type entry struct {
 	template string
 	methods  []string
 	grants   [2][]grant // by token kind: application, delegated; nil: not supported
+	suggest  [2]int     // by token kind: the permission to suggest, or -1
 }
 
 // node is a node of the template tree, one path segment a level.
@@ -55,18 +52,22 @@ type kid struct {
 
 // child returns the child for a segment, or nil.
 func (n *node) child(seg string) *node {
-	i, ok := slices.BinarySearchFunc(n.kids, seg, func(k kid, s string) int { return strings.Compare(k.seg, s) })
-	if !ok {
-		return nil
+	if i := n.search(seg); i < len(n.kids) && n.kids[i].seg == seg {
+		return n.kids[i].node
 	}
-	return n.kids[i].node
+	return nil
+}
+
+// search returns the index of the first child whose segment is not less
+// than seg.
+func (n *node) search(seg string) int {
+	return sort.Search(len(n.kids), func(i int) bool { return n.kids[i].seg >= seg })
 }
 
 // table is the decoded table.
 type table struct {
 	commit string
 	perms  []perm
-	byName map[string]int // permission name -> index into perms
 	root   *node
 }
 
@@ -91,19 +92,16 @@ const header = "graphperm\t1"
 //
 //	graphperm	1	<commit>	<commit date>	<number of GUIDs>
 //	p	<name>	<+ or ->	<+ or ->	<flags>
-//	e	<n>	<path after n bytes>	<methods>	<application grants>	<delegated grants>
+//	e	<n>	<path after n bytes>	<methods>	<application grants>	<delegated grants>	<application choice>	<delegated choice>
 //
 // followed by the GUIDs as 16 bytes each: + marks a permission's
 // application and delegated GUID, which are the next ones, - its absence.
 // A path is written as its difference from the one before: the first n
-// bytes are the previous path's.
-//
-// Flags: d = the delegated permission needs admin consent, r = granted by
-// resource-specific consent, h / H = hidden or disabled as an application /
-// delegated permission. Grants are comma-separated indexes of p lines, least
-// privileged first; * marks the map's least-privileged mark, and +i+j follow
-// a permission that works only together with one of i, j. An empty field:
-// that token kind is not supported.
+// bytes are the previous path's. Flags: d = the delegated permission needs
+// admin consent. Grants are comma-separated indexes of p lines, +i+j
+// following a permission that works only together with one of i, j; an
+// empty field: that token kind is not supported. A choice is the index of
+// the permission to suggest, chosen by the generator's rules, or -.
 func decodeText(raw []byte) (*table, error) {
 	first, _, _ := bytes.Cut(raw, []byte("\n"))
 	head := strings.Split(string(first), "\t")
@@ -129,7 +127,7 @@ func decodeText(raw []byte) (*table, error) {
 		guids = guids[16:]
 		return g, nil
 	}
-	t := &table{commit: head[2], byName: map[string]int{}, root: &node{}}
+	t := &table{commit: head[2], root: &node{}}
 	prev := ""
 	lists := map[string][]grant{}    // grant lists read, shared by entries
 	methods := map[string][]string{} // method lists read, shared likewise
@@ -148,13 +146,9 @@ func decodeText(raw []byte) (*table, error) {
 			if p.delID, err = next(f[3]); err != nil {
 				break
 			}
-			p.delAdmin = strings.Contains(f[4], "d")
-			p.rsc = strings.Contains(f[4], "r")
-			p.appOff = strings.Contains(f[4], "h")
-			p.delegOff = strings.Contains(f[4], "H")
-			t.byName[p.name] = len(t.perms)
+			p.delAdmin = f[4] == "d"
 			t.perms = append(t.perms, p)
-		case f[0] == "e" && len(f) == 6:
+		case f[0] == "e" && len(f) == 8:
 			k, aerr := strconv.Atoi(f[1])
 			if aerr != nil || k < 0 || k > len(prev) {
 				err = errors.New("bad path prefix")
@@ -171,8 +165,13 @@ func decodeText(raw []byte) (*table, error) {
 				if e.grants[k], err = t.parseGrants(f[4+k], lists); err != nil {
 					break
 				}
+				if e.suggest[k], err = t.parseChoice(f[6+k]); err != nil {
+					break
+				}
 			}
-			t.insert(e)
+			if err == nil {
+				t.insert(e)
+			}
 		default:
 			err = errors.New("malformed")
 		}
@@ -184,6 +183,19 @@ func decodeText(raw []byte) (*table, error) {
 		return nil, errors.New("graphperm: GUIDs left over")
 	}
 	return t, nil
+}
+
+// parseChoice reads an entry's choice for a token kind: a permission
+// index, or - for none.
+func (t *table) parseChoice(s string) (int, error) {
+	if s == "-" {
+		return -1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n >= len(t.perms) {
+		return 0, fmt.Errorf("bad choice %q", s)
+	}
+	return n, nil
 }
 
 // formatGUID writes 16 bytes as a GUID in its usual form, in lower case.
@@ -212,9 +224,6 @@ func (t *table) parseGrants(s string, lists map[string][]grant) ([]grant, error)
 	out := make([]grant, 0, len(items))
 	for _, it := range items {
 		var g grant
-		if rest, ok := strings.CutPrefix(it, "*"); ok {
-			g.least, it = true, rest
-		}
 		parts := strings.Split(it, "+")
 		for i, p := range parts {
 			n, err := strconv.Atoi(p)
@@ -239,9 +248,11 @@ func (t *table) insert(e *entry) {
 	// Two templates write a sample item path (root:/foldera/fileb.txt:);
 	// they are collapsed as requests are, so that requests reach them.
 	for _, seg := range collapseDrivePath(splitPath(e.template)) {
-		i, ok := slices.BinarySearchFunc(n.kids, seg, func(k kid, s string) int { return strings.Compare(k.seg, s) })
-		if !ok {
-			n.kids = slices.Insert(n.kids, i, kid{seg, &node{}})
+		i := n.search(seg)
+		if i == len(n.kids) || n.kids[i].seg != seg {
+			n.kids = append(n.kids, kid{})
+			copy(n.kids[i+1:], n.kids[i:])
+			n.kids[i] = kid{seg, &node{}}
 		}
 		n = n.kids[i].node
 	}

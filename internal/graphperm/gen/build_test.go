@@ -83,17 +83,19 @@ func TestTrimAndEncode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "graphperm\t1\tc0ffee\t2026-08-07\t4\n" +
-		"p\tA.Read.All\t+\t+\t\n" +
+	// /x: the application mark is RSC with no tenant-wide form, so the
+	// rest of the list decides (A.Read.All); the delegated mark works only
+	// with A.Read.All and is kept. Only the GUIDs of suggested permissions
+	// are written.
+	want := "graphperm\t1\tc0ffee\t2026-08-07\t2\n" +
+		"p\tA.Read.All\t+\t-\t\n" +
 		"p\tB.Read\t-\t+\td\n" +
 		"p\tB.Read.All\t-\t-\t\n" +
-		"p\tC.Read.Group\t+\t-\trh\n" +
-		"e\t0\t/x\tGET\t*3,0\t*1+0,0\n" +
-		"e\t2\ta\tPOST,PATCH\t*0\t\n" +
+		"p\tC.Read.Group\t-\t-\t\n" +
+		"e\t0\t/x\tGET\t3,0\t1+0,0\t0\t1\n" +
+		"e\t2\ta\tPOST,PATCH\t0\t\t0\t-\n" +
 		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x0a" +
-		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xda" +
-		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xdb" +
-		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x0c"
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xdb"
 	if string(text) != want {
 		t.Errorf("encodeText =\n%s\nwant\n%s", text, want)
 	}

@@ -1,13 +1,40 @@
-package graphperm
+package main
 
 import (
 	"slices"
 	"strings"
 )
 
-// choose returns the permission to suggest for an entry's request and token
-// kind (0 application, 1 delegated), or -1 when none can be added. The
-// rules, in order (docs/grant-graph.md explains each):
+// This file holds the rules that choose, for each path entry, method and
+// token kind, the permission the package suggests; the table stores the
+// choice. docs/grant-graph.md explains each rule.
+
+// mperm is a permission as the rules see it.
+type mperm struct {
+	name         string
+	appID, delID string // "" when the map has none in the form 8-4-4-4-12
+	delAdmin     bool   // the delegated permission needs admin consent
+	rsc          bool   // granted by resource-specific consent, per team or chat
+	appOff       bool   // hidden or disabled as an application permission
+	delOff       bool   // hidden or disabled as a delegated permission
+}
+
+// mgrant is one permission that grants a path entry's request.
+type mgrant struct {
+	perm  int
+	least bool  // the map marks it least privileged
+	also  []int // it works only with one of these granted too
+}
+
+// model is the trimmed map's permissions, indexed.
+type model struct {
+	perms  []mperm
+	byName map[string]int
+}
+
+// choose returns the permission to suggest for a request and token kind
+// (0 application, 1 delegated), given the permissions that grant it, or -1
+// when none can be added. The rules, in order:
 //
 //  1. Only a permission that can be granted tenant-wide is suggested: not a
 //     resource-specific consent (RSC) permission, which is granted per team
@@ -38,57 +65,56 @@ import (
 //     403), and GroupMember.Read.All for groups and their members, for
 //     both kinds; for a user's token User.ReadBasic.All is Learn's own
 //     least privilege for reading other users.
-func (t *table) choose(method string, e *entry, kind int) int {
-	grants := e.grants[kind]
-	if name := learnWins(method, e.template, kind); name != "" {
+func (m *model) choose(method, template string, grants []mgrant, kind int) int {
+	if name := learnWins(method, template, kind); name != "" {
 		for _, g := range grants {
-			if t.perms[g.perm].name == name && t.grantable(g.perm, kind) && len(g.also) == 0 {
+			if m.perms[g.perm].name == name && m.grantable(g.perm, kind) && len(g.also) == 0 {
 				return g.perm
 			}
 		}
 	}
 	best := -1
-	if i := slices.IndexFunc(grants, func(g grant) bool { return g.least }); i >= 0 {
+	if i := slices.IndexFunc(grants, func(g mgrant) bool { return g.least }); i >= 0 {
 		p := grants[i].perm
 		switch {
-		case t.perms[p].rsc:
-			best = t.tenantWideOf(p, grants, kind)
-		case kind == 0 && t.perms[p].appID == "":
-			best = t.appRoleOf(p)
-		case t.grantable(p, kind):
+		case m.perms[p].rsc:
+			best = m.tenantWideOf(p, grants, kind)
+		case kind == 0 && m.perms[p].appID == "":
+			best = m.appRoleOf(p)
+		case m.grantable(p, kind):
 			best = p
 		}
 	}
 	if best < 0 {
-		best = t.ranked(method, grants, kind, false)
+		best = m.ranked(method, grants, kind, false)
 	}
 	if best < 0 {
 		// Every permission needs another one too: suggest the best, and
 		// the Result's note names what it needs.
-		best = t.ranked(method, grants, kind, true)
+		best = m.ranked(method, grants, kind, true)
 	}
 	if best >= 0 {
-		best = t.fullDirectoryRead(best, grants, kind)
+		best = m.fullDirectoryRead(best, grants, kind)
 	}
 	return best
 }
 
 // grantable reports rule 1 for a permission and token kind.
-func (t *table) grantable(p, kind int) bool {
-	pm := t.perms[p]
+func (m *model) grantable(p, kind int) bool {
+	pm := m.perms[p]
 	if pm.rsc {
 		return false
 	}
 	if kind == 0 {
 		return pm.appID != "" && !pm.appOff
 	}
-	return pm.delID != "" && !pm.delegOff
+	return pm.delID != "" && !pm.delOff
 }
 
 // appRoleOf returns the grantable app role named like p with .All
 // appended, or -1.
-func (t *table) appRoleOf(p int) int {
-	if r, ok := t.byName[t.perms[p].name+".All"]; ok && t.grantable(r, 0) {
+func (m *model) appRoleOf(p int) int {
+	if r, ok := m.byName[m.perms[p].name+".All"]; ok && m.grantable(r, 0) {
 		return r
 	}
 	return -1
@@ -96,14 +122,14 @@ func (t *table) appRoleOf(p int) int {
 
 // tenantWideOf returns the grantable permission of grants named like the
 // RSC permission p with its last part replaced by All, or -1.
-func (t *table) tenantWideOf(p int, grants []grant, kind int) int {
-	name := t.perms[p].name
+func (m *model) tenantWideOf(p int, grants []mgrant, kind int) int {
+	name := m.perms[p].name
 	i := strings.LastIndexByte(name, '.')
 	if i < 0 {
 		return -1
 	}
 	for _, g := range grants {
-		if t.perms[g.perm].name == name[:i]+".All" && t.grantable(g.perm, kind) && len(g.also) == 0 {
+		if m.perms[g.perm].name == name[:i]+".All" && m.grantable(g.perm, kind) && len(g.also) == 0 {
 			return g.perm
 		}
 	}
@@ -112,13 +138,13 @@ func (t *table) tenantWideOf(p int, grants []grant, kind int) int {
 
 // featureOfGranted reports whether p is a feature permission
 // Resource-Feature.* and a grantable Resource.* grants the request too.
-func (t *table) featureOfGranted(p int, grants []grant, kind int) bool {
-	res, _, ok := strings.Cut(resource(t.perms[p].name), "-")
+func (m *model) featureOfGranted(p int, grants []mgrant, kind int) bool {
+	res, _, ok := strings.Cut(resource(m.perms[p].name), "-")
 	if !ok {
 		return false
 	}
 	for _, g := range grants {
-		if t.grantable(g.perm, kind) && len(g.also) == 0 && resource(t.perms[g.perm].name) == res {
+		if m.grantable(g.perm, kind) && len(g.also) == 0 && resource(m.perms[g.perm].name) == res {
 			return true
 		}
 	}
@@ -127,18 +153,18 @@ func (t *table) featureOfGranted(p int, grants []grant, kind int) bool {
 
 // ranked applies rule 4: the best grantable permission of the list, or -1;
 // one that works only with another too only when withOthers is set.
-func (t *table) ranked(method string, grants []grant, kind int, withOthers bool) int {
+func (m *model) ranked(method string, grants []mgrant, kind int, withOthers bool) int {
 	best, bestRank := -1, 0
 	for _, g := range grants {
-		if !t.grantable(g.perm, kind) || len(g.also) > 0 && !withOthers {
+		if !m.grantable(g.perm, kind) || len(g.also) > 0 && !withOthers {
 			continue
 		}
-		name := t.perms[g.perm].name
+		name := m.perms[g.perm].name
 		rank := 0
 		if method == "GET" && isWrite(name) {
 			rank += 8
 		}
-		if t.featureOfGranted(g.perm, grants, kind) {
+		if m.featureOfGranted(g.perm, grants, kind) {
 			rank += 4
 		}
 		if !plainOperation(name) {
@@ -155,13 +181,13 @@ func (t *table) ranked(method string, grants []grant, kind int, withOthers bool)
 }
 
 // fullDirectoryRead applies rule 5.
-func (t *table) fullDirectoryRead(p int, grants []grant, kind int) int {
-	res, ok := strings.CutSuffix(t.perms[p].name, ".ReadBasic.All")
+func (m *model) fullDirectoryRead(p int, grants []mgrant, kind int) int {
+	res, ok := strings.CutSuffix(m.perms[p].name, ".ReadBasic.All")
 	if !ok || !(res == "User" && kind == 0 || res == "Group" || res == "GroupMember") {
 		return p
 	}
 	for _, g := range grants {
-		if t.perms[g.perm].name == res+".Read.All" && t.grantable(g.perm, kind) && len(g.also) == 0 {
+		if m.perms[g.perm].name == res+".Read.All" && m.grantable(g.perm, kind) && len(g.also) == 0 {
 			return g.perm
 		}
 	}

@@ -1,4 +1,4 @@
-package graphperm
+package main
 
 // learnWins returns the permission Microsoft Learn's page names least
 // privileged for a request where the map's mark differs and no rule of
