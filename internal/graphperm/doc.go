@@ -12,9 +12,10 @@
 // The table is Microsoft's Graph permissions map
 // (microsoftgraph/microsoft-graph-devx-content), trimmed to
 // data/permissions.json and embedded in the compact form graphperm.dat that
-// the generator in ./gen writes; it is decoded on the first lookup. Change
-// data/permissions.json and run go generate, never edit graphperm.dat.
-// docs/grant-graph.md describes the rules that choose the permission.
+// the generator in ./gen writes, with the permission its rules
+// (gen/choose.go) choose for each request; it is decoded on the first
+// lookup. Change data/permissions.json or the rules and run go generate,
+// never edit graphperm.dat. docs/grant-graph.md describes the rules.
 //
 // Everything from the request and the token is treated as hostile: a
 // [Result] holds only names and GUIDs from the table, fixed text, and an

@@ -150,7 +150,7 @@ func TestMarkNeedingAnother(t *testing.T) {
 
 func TestTokenKindNotSupported(t *testing.T) {
 	// /app/calls is for app-only tokens; access reviews' myDecisions for
-	// a signed-in reviewer.
+	// a signed-in user.
 	got, ok := Lookup("POST", "/v1.0/app/calls", Token{})
 	if !ok || got.Permission != "" || got.Note != noteNoDelegated {
 		t.Errorf("delegated on /app/calls: %+v, %v", got, ok)
