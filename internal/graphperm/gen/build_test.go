@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"compress/flate"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGeneratedTableIsCurrent re-generates graphperm.dat from the trimmed
+// map and compares the decompressed text with the embedded table's, so a
+// change to either without go generate fails. (The compressed bytes may
+// differ between Go versions; the text may not.)
+func TestGeneratedTableIsCurrent(t *testing.T) {
+	trimmed, err := os.ReadFile(filepath.Join("..", "data", "permissions.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := encodeText(trimmed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dat, err := os.ReadFile(filepath.Join("..", "graphperm.dat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(flate.NewReader(bytes.NewReader(dat)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("graphperm.dat is not what data/permissions.json gives: run go generate ./internal/graphperm")
+	}
+}
+
+// TestTrimmedCopyIsCurrent checks that data/permissions.json is the trim
+// of itself: trimming is idempotent, so a hand edit that adds what the
+// package does not use shows.
+func TestTrimmedCopyIsCurrent(t *testing.T) {
+	trimmed, err := os.ReadFile(filepath.Join("..", "data", "permissions.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Trim(trimmed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again, trimmed) {
+		t.Error("data/permissions.json is not trimmed as Trim writes it")
+	}
+}
+
+const fullMap = `{"source":"s","source_guids":"g","commit":"c0ffee","commit_date":"2026-08-07","extracted":"2026-12-06",
+"permissions":{
+"A.Read.All":{"application_id":"00000000-0000-0000-0000-00000000000a","delegated_id":"00000000-0000-0000-0000-0000000000da","admin_consent_application":true,"admin_consent_delegated":false,"schemes":["application","delegated_work"]},
+"B.Read":{"application_id":null,"delegated_id":"00000000-0000-0000-0000-0000000000db","admin_consent_application":null,"admin_consent_delegated":null,"schemes":["delegated_work","delegated_personal"],"hidden":["delegated_personal"]},
+"B.Read.All":{"application_id":"000000000b-0000-0000-0000-00000000000b","delegated_id":null,"admin_consent_application":true,"admin_consent_delegated":null,"schemes":["application"]},
+"C.Read.Group":{"application_id":"00000000-0000-0000-0000-00000000000c","delegated_id":null,"admin_consent_application":false,"admin_consent_delegated":null,"schemes":["application"],"rsc":true,"disabled":["application"]},
+"Unused.Read":{"application_id":null,"delegated_id":"00000000-0000-0000-0000-0000000000ee","admin_consent_application":null,"admin_consent_delegated":false,"schemes":["delegated_work"]}},
+"paths":[
+{"path":"/personal","methods":["GET"],"delegated_personal":["Unused.Read"],"least_privileged":{"delegated_personal":"Unused.Read"}},
+{"path":"/x","methods":["GET"],"application":["C.Read.Group","A.Read.All"],"delegated_work":["B.Read","A.Read.All"],"delegated_personal":["B.Read"],"least_privileged":{"application":"C.Read.Group","delegated_work":"B.Read","delegated_personal":"B.Read"},"also_requires":{"delegated_work":{"B.Read":["A.Read.All"]},"delegated_personal":{"B.Read":["A.Read.All"]}}},
+{"path":"/xa","methods":["POST","PATCH"],"application":["A.Read.All"],"least_privileged":{"application":"A.Read.All"}}]}`
+
+func TestTrimAndEncode(t *testing.T) {
+	trimmed, err := Trim([]byte(fullMap))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(trimmed)
+	// Personal accounts are dropped, with the path only they had and the
+	// permission only it used; B.Read.All stays as the .All form of B.Read,
+	// without its GUID, which is malformed.
+	for _, gone := range []string{"delegated_personal", "/personal", "Unused.Read", "schemes"} {
+		if strings.Contains(s, gone) {
+			t.Errorf("trimmed map still has %q:\n%s", gone, s)
+		}
+	}
+	text, err := encodeText(trimmed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// /x: the application mark is RSC with no tenant-wide form, so the
+	// rest of the list decides (A.Read.All); the delegated mark works only
+	// with A.Read.All and is kept. Only the GUIDs of suggested permissions
+	// are written.
+	want := "graphperm\t1\tc0ffee\t2026-08-07\t2\n" +
+		"p\tA.Read.All\t+\t-\t\n" +
+		"p\tB.Read\t-\t+\td\n" +
+		"p\tB.Read.All\t-\t-\t\n" +
+		"p\tC.Read.Group\t-\t-\t\n" +
+		"e\t0\t/x\tGET\t3,0\t1+0,0\t0\t1\n" +
+		"e\t2\ta\tPOST,PATCH\t0\t\t0\t-\n" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x0a" +
+		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xdb"
+	if string(text) != want {
+		t.Errorf("encodeText =\n%s\nwant\n%s", text, want)
+	}
+}
+
+func TestEncodeRejectsUnknownPermission(t *testing.T) {
+	bad := strings.Replace(fullMap, `"application":["A.Read.All"]`, `"application":["Nope.All"]`, 1)
+	if _, err := Trim([]byte(bad)); err == nil {
+		t.Error("Trim: no error for a path naming an unknown permission")
+	}
+}
