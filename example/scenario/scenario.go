@@ -38,7 +38,7 @@ func SpanName(name string) string { return "scenario " + name }
 const (
 	TenantID = "aaaabbbb-0000-cccc-1111-dddd2222eeee"
 	ClientID = "00001111-aaaa-2222-bbbb-3333cccc4444"
-	ObjectID = "6e5d4c3b-2a19-4807-b6a5-f4e3d2c1b0a9"
+	ObjectID = "b9bc1545-a684-4e50-9a4d-2e2ee90bed6a"
 )
 
 // Canaries: the secrets the scenarios present and the tokens the fakes
