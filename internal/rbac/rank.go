@@ -1,0 +1,343 @@
+package rbac
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+)
+
+// The order of preference among roles that grant an operation, best first:
+//
+//  1. a grant that needs no ABAC condition (decided per operation, in
+//     Catalog.Least);
+//  2. a job-function role over a privileged administrator role, unless the
+//     operation is one of Microsoft.Authorization's;
+//  3. a role Microsoft documents in its index of built-in roles (or one of
+//     the caller's own) over the partner, preview and service-internal
+//     roles it does not list;
+//  4. a role about the operation's provider namespace: none of the role's
+//     telling patterns names another namespace more often;
+//  5. the role that grants least (breadthOf);
+//  6. the name, for a stable choice.
+//
+// The order depends on the provider namespace only, so each namespace's
+// candidates are sorted once, when the catalog is built.
+
+// ambientShare is the share of built-in roles that must carry a pattern
+// for it to count as ambient: the scaffolding (reading role assignments,
+// resource groups and deployments, opening support tickets) that job
+// roles of every product carry, which says nothing of what a role is about.
+const ambientShare = 0.05
+
+// ambientOf returns the lowered patterns at least ambientShare of the
+// roles carry.
+func ambientOf(roles []rawRole) map[string]bool {
+	count := map[string]int{}
+	for _, r := range roles {
+		seen := map[string]bool{}
+		for _, b := range r.blocks {
+			for k := range 2 {
+				for _, p := range b.allow[k] {
+					p = strings.ToLower(p)
+					if !seen[p] {
+						seen[p] = true
+						count[p]++
+					}
+				}
+			}
+		}
+	}
+	ambient := map[string]bool{}
+	limit := int(math.Ceil(ambientShare * float64(len(roles))))
+	for p, n := range count {
+		if n >= limit {
+			ambient[p] = true
+		}
+	}
+	return ambient
+}
+
+// vocabulary is every operation the built-in roles name in full, by kind
+// (0 action, 1 data action) and provider namespace: the yardstick of how
+// much a wildcard grants.
+type vocabulary [2]map[string][]string
+
+func vocabularyOf(roles []rawRole) vocabulary {
+	var v vocabulary
+	for k := range 2 {
+		seen := map[string]bool{}
+		v[k] = map[string][]string{}
+		for _, r := range roles {
+			for _, b := range r.blocks {
+				for _, p := range b.allow[k] {
+					p = strings.ToLower(p)
+					if strings.Contains(p, "*") || seen[p] {
+						continue
+					}
+					seen[p] = true
+					v[k][provider(p)] = append(v[k][provider(p)], p)
+				}
+			}
+		}
+	}
+	return v
+}
+
+// isRead reports an operation that only reads.
+func isRead(op string) bool { return strings.HasSuffix(op, "/read") }
+
+// reach adds to seen the known operations a lowered pattern of kind k
+// matches.
+func (v vocabulary) reach(p string, k int, seen map[string]bool) {
+	if !strings.Contains(p, "*") {
+		seen[p] = true
+		return
+	}
+	match := func(ops []string) {
+		for _, op := range ops {
+			if glob(p, op) {
+				seen[op] = true
+			}
+		}
+	}
+	if prov := provider(p); prov != "*" {
+		match(v[k][prov])
+		return
+	}
+	for _, ops := range v[k] {
+		match(ops)
+	}
+}
+
+// floor is what a wildcard pattern counts beyond the known operations it
+// matches, for those no role names yet: the earlier the wildcard (the
+// fewer segments before it), the more; a pattern that goes on after it
+// (Microsoft.ServiceBus/*/send/action) reaches a quarter as much.
+func floor(p string) int {
+	i := strings.IndexByte(p, '*')
+	if i < 0 {
+		return 0
+	}
+	f := []int{1000, 100, 20, 5, 2}[min(strings.Count(p[:i], "/"), 4)]
+	if strings.TrimRight(p[i:], "*") != "" {
+		f = max(f/4, 1)
+	}
+	return f
+}
+
+// breadthOf measures how much a role allows, writes and reads apart: the
+// known operations (of the vocabulary) its patterns match, each once,
+// and each wildcard's floor.
+func breadthOf(blocks []rawBlock, v vocabulary) (writes, reads int) {
+	for k := range 2 {
+		seen := map[string]bool{}
+		for _, b := range blocks {
+			for _, p := range compile(b.allow[k]) {
+				v.reach(p, k, seen)
+				if isRead(p) {
+					reads += floor(p)
+				} else {
+					writes += floor(p)
+				}
+			}
+		}
+		for op := range seen {
+			if isRead(op) {
+				reads++
+			} else {
+				writes++
+			}
+		}
+	}
+	return writes, reads
+}
+
+// resourceType is the provider namespace and first type segment of a
+// lowered operation or pattern; a wildcard in either reads "*".
+func resourceType(op string) string {
+	prov, rest, _ := strings.Cut(op, "/")
+	typ, _, _ := strings.Cut(rest, "/")
+	if strings.Contains(prov, "*") || prov == "" {
+		return "*"
+	}
+	if strings.Contains(typ, "*") || typ == "" {
+		return prov + "/*"
+	}
+	return prov + "/" + typ
+}
+
+// focusOf counts the role's telling (not ambient) patterns by resource
+// type. A role made only of ambient patterns is about what they name.
+func focusOf(blocks []rawBlock, ambient map[string]bool) map[string]int {
+	focus := map[string]int{}
+	for _, skip := range []bool{true, false} {
+		for _, b := range blocks {
+			for k := range 2 {
+				for _, p := range b.allow[k] {
+					p = strings.ToLower(p)
+					if skip && ambient[p] {
+						continue
+					}
+					focus[resourceType(p)]++
+				}
+			}
+		}
+		if len(focus) > 0 {
+			break
+		}
+	}
+	return focus
+}
+
+// aboutProvider reports whether no namespace takes more of the role's
+// telling patterns than prov does.
+func (r *role) aboutProvider(prov string) bool {
+	by := map[string]int{}
+	for t, n := range r.focus {
+		by[provider(t)] += n
+	}
+	mine := by[prov] + by["*"]
+	for q, n := range by {
+		if q != "*" && n+by["*"] > mine {
+			return false
+		}
+	}
+	return true
+}
+
+// names reports whether the role's name names the lowered word, whole or
+// as the start of a run of its words ("Storage Account Contributor"
+// names storage and storageaccount).
+func (r *role) names(word string) bool {
+	if word == "" {
+		return false
+	}
+	for i := range r.words {
+		if strings.HasPrefix(strings.Join(r.words[i:], ""), word) {
+			return true
+		}
+	}
+	return false
+}
+
+// typeWord is the singular of a resource type's name: virtualmachine for
+// Microsoft.Compute/virtualMachines, registry for registries.
+func typeWord(typ string) string {
+	_, t, _ := strings.Cut(typ, "/")
+	switch {
+	case t == "*":
+		return ""
+	case strings.HasSuffix(t, "ies"):
+		return strings.TrimSuffix(t, "ies") + "y"
+	}
+	return strings.TrimSuffix(t, "s")
+}
+
+// providerWord is how a role's name spells a provider namespace:
+// Microsoft.KeyVault is keyvault, Oracle.Database oracledatabase.
+func providerWord(prov string) string {
+	return strings.ReplaceAll(strings.TrimPrefix(prov, "microsoft."), ".", "")
+}
+
+// minProductWord is the shortest provider word taken to name another
+// product: shorter ones (sql, web, aad) occur inside unrelated words.
+const minProductWord = 5
+
+// productsNamed lists the provider namespaces, of those given, whose
+// names the role's name contains.
+func productsNamed(r *role, providers []string) []string {
+	var out []string
+	for _, p := range providers {
+		if w := providerWord(p); len(w) >= minProductWord && r.names(w) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// namesOther reports whether the role's name names a product (provider
+// namespace) other than prov: a role of another product that happens to
+// include the operation.
+func (r *role) namesOther(prov string) bool {
+	for _, p := range r.products {
+		if p != prov && !strings.HasPrefix(providerWord(prov), providerWord(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesOwn rates how the role's name names the operation's resource
+// type (2: Virtual Machine Contributor for virtualMachines) or provider
+// (1: Network Contributor for Microsoft.Network), else 0.
+func (r *role) namesOwn(typ string) int {
+	if w := typeWord(typ); len(w) >= 4 && strings.Contains(strings.Join(r.words, ""), w) {
+		return 2
+	}
+	if r.names(providerWord(provider(typ))) {
+		return 1
+	}
+	return 0
+}
+
+// mentions reports whether the role has a pattern for the resource type.
+func (r *role) mentions(typ string) bool {
+	prov := provider(typ)
+	return r.all[typ]+r.all[prov+"/*"]+r.all["*"] > 0
+}
+
+// rank sorts the candidate roles for operations of resource type typ in
+// the order of preference.
+func rank(list []*role, typ string) []*role {
+	prov := provider(typ)
+	type keyed struct {
+		r                                                  *role
+		restricted, privileged, undocumented, otherProduct bool
+		ownName                                            int
+		unmentioned, foreign                               bool
+	}
+	ks := make([]keyed, len(list))
+	for i, r := range list {
+		ks[i] = keyed{
+			r:            r,
+			restricted:   r.restricted,
+			privileged:   r.Privileged && prov != "microsoft.authorization",
+			undocumented: r.category == "" && !r.Custom,
+			otherProduct: r.namesOther(prov),
+			ownName:      r.namesOwn(typ),
+			unmentioned:  !r.mentions(typ),
+			foreign:      !r.aboutProvider(prov),
+		}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		return cmp.Or(
+			cmpBool(a.restricted, b.restricted),
+			cmpBool(a.privileged, b.privileged),
+			cmpBool(a.undocumented, b.undocumented),
+			cmpBool(a.otherProduct, b.otherProduct),
+			cmp.Compare(b.ownName, a.ownName),
+			cmpBool(a.unmentioned, b.unmentioned),
+			cmpBool(a.foreign, b.foreign),
+			cmp.Compare(a.r.writes, b.r.writes),
+			cmp.Compare(a.r.reads, b.r.reads),
+			cmp.Compare(a.r.patterns, b.r.patterns),
+			cmp.Compare(a.r.Name, b.r.Name),
+		)
+	})
+	out := make([]*role, len(ks))
+	for i, k := range ks {
+		out[i] = k.r
+	}
+	return out
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
