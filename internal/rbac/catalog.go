@@ -37,7 +37,7 @@ type Catalog struct {
 	// preference, the roles with patterns for the whole provider
 	// ("provider/*") or any provider ("*") included; those keys hold the
 	// candidates for types no pattern names.
-	index [2]map[string][]*role
+	index [2]map[string][]candidate
 	// ambient is the set of lowered patterns that so many built-in roles
 	// carry that they say nothing of what a role is about.
 	ambient map[string]bool
@@ -64,6 +64,7 @@ type role struct {
 	// words are the lowered words of the role's name; products the
 	// provider namespaces its name names.
 	words    []string
+	joined   string
 	products []string
 }
 
@@ -122,35 +123,68 @@ func (c *Catalog) Least(operation string, data bool) (Role, bool) {
 	if !ok {
 		candidates = c.index[k]["*"]
 	}
-	// An operation that only reads is best granted by a role that only
-	// reads: the first pass looks for one, the second takes any.
-	var fallback *role
-	for pass := range 2 {
-		if pass == 0 && !isRead(op) {
+	words := typeWords(op)
+	read := isRead(op)
+	var (
+		best    *role
+		bestKey choice
+	)
+	for _, cand := range candidates {
+		r := cand.r
+		key := choice{
+			writes: read && r.writes > 0,
+			tier:   cand.tier,
+			depth:  r.depthNamed(words),
+		}
+		if best != nil {
+			if !bestKey.conditioned && !bestKey.writes && cand.tier > bestKey.tier {
+				break // the list is sorted by tier: nothing further can win
+			}
+			if !key.better(bestKey) {
+				continue
+			}
+		}
+		granted, conditioned := r.grants(op, k)
+		if !granted {
 			continue
 		}
-		for _, r := range candidates {
-			if pass == 0 && r.writes > 0 {
-				continue
-			}
-			granted, conditioned := r.grants(op, k)
-			if !granted {
-				continue
-			}
-			if !conditioned {
-				return r.Role, true
-			}
-			if fallback == nil {
-				fallback = r
-			}
+		key.conditioned = conditioned
+		if best == nil || key.better(bestKey) {
+			best, bestKey = r, key
 		}
 	}
-	if fallback == nil {
+	if best == nil {
 		return Role{}, false
 	}
-	chosen := fallback.Role
-	chosen.Conditioned = true
+	chosen := best.Role
+	chosen.Conditioned = bestKey.conditioned
 	return chosen, true
+}
+
+// choice is what decides between candidates beyond their place in the
+// list: a grant without condition first; for an operation that only
+// reads, a role that only reads; a lower tier; then a role whose name
+// names a deeper resource type of the operation (Storage Blob Data
+// Contributor, not a storage account role, for a blob). When a
+// candidate's conditioned is unknown, it is taken as false, the best
+// case, so that only candidates that could win are evaluated.
+type choice struct {
+	conditioned, writes bool
+	tier                uint8
+	depth               int
+}
+
+func (a choice) better(b choice) bool {
+	if a.conditioned != b.conditioned {
+		return !a.conditioned
+	}
+	if a.writes != b.writes {
+		return !a.writes
+	}
+	if a.tier != b.tier {
+		return a.tier < b.tier
+	}
+	return a.depth > b.depth
 }
 
 // Date is the day Azure listed the built-in definitions the catalog holds.
@@ -228,6 +262,7 @@ func compileRole(raw rawRole, ambient map[string]bool, v vocabulary) *role {
 	r.words = strings.FieldsFunc(strings.ToLower(r.Name), func(c rune) bool {
 		return !('a' <= c && c <= 'z' || '0' <= c && c <= '9')
 	})
+	r.joined = strings.Join(r.words, "")
 	return r
 }
 
@@ -277,7 +312,7 @@ func newCatalog(raws []rawRole, ambient map[string]bool, v vocabulary, date stri
 				}
 			}
 		}
-		idx := make(map[string][]*role, len(byType)+len(wide)+1)
+		idx := make(map[string][]candidate, len(byType)+len(wide)+1)
 		for t, list := range byType {
 			idx[t] = rank(union(list, wide[provider(t)], anywhere), t)
 		}

@@ -72,6 +72,7 @@ func vocabularyOf(roles []rawRole) vocabulary {
 			for _, b := range r.blocks {
 				for _, p := range b.allow[k] {
 					p = strings.ToLower(p)
+					p = strings.TrimSpace(p)
 					if strings.Contains(p, "*") || seen[p] {
 						continue
 					}
@@ -272,11 +273,44 @@ func (r *role) namesOther(prov string) bool {
 // type (2: Virtual Machine Contributor for virtualMachines) or provider
 // (1: Network Contributor for Microsoft.Network), else 0.
 func (r *role) namesOwn(typ string) int {
-	if w := typeWord(typ); len(w) >= 4 && strings.Contains(strings.Join(r.words, ""), w) {
+	if w := typeWord(typ); len(w) >= 4 && strings.Contains(r.joined, w) {
 		return 2
 	}
 	if r.names(providerWord(provider(typ))) {
 		return 1
+	}
+	return 0
+}
+
+// typeWords lists the singular names of the resource types a lowered
+// operation goes through, outermost first:
+// microsoft.storage/storageaccounts/blobservices/containers/blobs/read
+// goes through storageaccount, blobservice, container and blob. The last
+// segment (two, for .../<verb>/action) is the verb, not a type; names of
+// fewer than four letters are left out as too likely to occur by chance.
+func typeWords(op string) []string {
+	segs := strings.Split(op, "/")
+	end := len(segs) - 1
+	if end > 1 && segs[end] == "action" {
+		end--
+	}
+	var words []string
+	for _, seg := range segs[1:max(end, 1)] {
+		if w := typeWord("x/" + seg); len(w) >= 4 && !strings.Contains(w, "*") {
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
+// depthNamed is how deep in the operation's resource types (typeWords) the
+// deepest one the role's name names lies: 0 for none, 1 for the
+// outermost.
+func (r *role) depthNamed(words []string) int {
+	for i := len(words) - 1; i >= 0; i-- {
+		if strings.Contains(r.joined, words[i]) {
+			return i + 1
+		}
 	}
 	return 0
 }
@@ -287,35 +321,48 @@ func (r *role) mentions(typ string) bool {
 	return r.all[typ]+r.all[prov+"/*"]+r.all["*"] > 0
 }
 
+// candidate is a role in a resource type's list of candidates, with the
+// tier of its class for that type: 0 for the job-function roles, more
+// for each of restricted (assignable only at some scopes), privileged,
+// undocumented and named for another product, in that weight.
+type candidate struct {
+	r    *role
+	tier uint8
+}
+
 // rank sorts the candidate roles for operations of resource type typ in
-// the order of preference.
-func rank(list []*role, typ string) []*role {
+// the order of preference that does not depend on the operation itself.
+func rank(list []*role, typ string) []candidate {
 	prov := provider(typ)
 	type keyed struct {
-		r                                                  *role
-		restricted, privileged, undocumented, otherProduct bool
-		ownName                                            int
-		unmentioned, foreign                               bool
+		candidate
+		ownName              int
+		unmentioned, foreign bool
 	}
 	ks := make([]keyed, len(list))
 	for i, r := range list {
+		var tier uint8
+		for _, bad := range []bool{
+			r.restricted,
+			r.Privileged && prov != "microsoft.authorization",
+			r.category == "" && !r.Custom,
+			r.namesOther(prov),
+		} {
+			tier <<= 1
+			if bad {
+				tier |= 1
+			}
+		}
 		ks[i] = keyed{
-			r:            r,
-			restricted:   r.restricted,
-			privileged:   r.Privileged && prov != "microsoft.authorization",
-			undocumented: r.category == "" && !r.Custom,
-			otherProduct: r.namesOther(prov),
-			ownName:      r.namesOwn(typ),
-			unmentioned:  !r.mentions(typ),
-			foreign:      !r.aboutProvider(prov),
+			candidate:   candidate{r: r, tier: tier},
+			ownName:     r.namesOwn(typ),
+			unmentioned: !r.mentions(typ),
+			foreign:     !r.aboutProvider(prov),
 		}
 	}
 	slices.SortStableFunc(ks, func(a, b keyed) int {
 		return cmp.Or(
-			cmpBool(a.restricted, b.restricted),
-			cmpBool(a.privileged, b.privileged),
-			cmpBool(a.undocumented, b.undocumented),
-			cmpBool(a.otherProduct, b.otherProduct),
+			cmp.Compare(a.tier, b.tier),
 			cmp.Compare(b.ownName, a.ownName),
 			cmpBool(a.unmentioned, b.unmentioned),
 			cmpBool(a.foreign, b.foreign),
@@ -325,9 +372,9 @@ func rank(list []*role, typ string) []*role {
 			cmp.Compare(a.r.Name, b.r.Name),
 		)
 	})
-	out := make([]*role, len(ks))
+	out := make([]candidate, len(ks))
 	for i, k := range ks {
-		out[i] = k.r
+		out[i] = k.candidate
 	}
 	return out
 }
