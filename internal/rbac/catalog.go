@@ -286,7 +286,9 @@ func newCatalog(raws []rawRole, ambient map[string]bool, v vocabulary, date stri
 	}
 	slices.Sort(providers)
 	for _, r := range roles {
-		r.products = productsNamed(r, providers)
+		if !r.Custom {
+			r.products = productsNamed(r, providers)
+		}
 	}
 	for k := range 2 {
 		byType := map[string][]*role{}

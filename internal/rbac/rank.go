@@ -272,7 +272,12 @@ func (r *role) namesOther(prov string) bool {
 // namesOwn rates how the role's name names the operation's resource
 // type (2: Virtual Machine Contributor for virtualMachines) or provider
 // (1: Network Contributor for Microsoft.Network), else 0.
+//
+// A custom role rates 2: its author made it for the job.
 func (r *role) namesOwn(typ string) int {
+	if r.Custom {
+		return 2
+	}
 	if w := typeWord(typ); len(w) >= 4 && strings.Contains(r.joined, w) {
 		return 2
 	}
@@ -306,7 +311,12 @@ func typeWords(op string) []string {
 // depthNamed is how deep in the operation's resource types (typeWords) the
 // deepest one the role's name names lies: 0 for none, 1 for the
 // outermost.
+//
+// A custom role counts as naming them all: its author made it for the job.
 func (r *role) depthNamed(words []string) int {
+	if r.Custom {
+		return len(words)
+	}
 	for i := len(words) - 1; i >= 0; i-- {
 		if strings.Contains(r.joined, words[i]) {
 			return i + 1
