@@ -118,7 +118,9 @@ func armID(s string) string {
 	if len(segs) < 3 || segs[0] != "" || !strings.EqualFold(segs[1], "subscriptions") || !isGUID(segs[2]) {
 		return ""
 	}
-	if len(segs) > 40 {
+	// An ARM ID alternates types and names: /subscriptions/<id>
+	// [/resourceGroups/<name>[/providers/<namespace>/<type>/<name>...]].
+	if len(segs) > 41 || len(segs)%2 == 0 {
 		return ""
 	}
 	for _, seg := range segs[3:] {
