@@ -50,6 +50,9 @@ func decode(bin []byte) ([]rawRole, string) {
 		if len(roles) == 0 || rest == "" {
 			continue
 		}
+		// Azure matches without regard to case: lowered once here, the
+		// patterns need no lowering later.
+		rest = strings.ToLower(strings.TrimSpace(rest))
 		b := &roles[len(roles)-1].blocks[0]
 		switch tag {
 		case tagAction:

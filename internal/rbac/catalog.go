@@ -66,6 +66,14 @@ type role struct {
 	words    []string
 	joined   string
 	products []string
+	// tails are the joins of the name's last words: for "Storage Account
+	// Contributor", storageaccountcontributor, accountcontributor and
+	// contributor.
+	tails []string
+	// byProvider sums focus by provider namespace; mostFocus is its
+	// largest value.
+	byProvider map[string]int
+	mostFocus  int
 }
 
 // block is one permission block of a role: what it allows and denies, for
@@ -242,7 +250,7 @@ func (r *rawRole) privileged() bool {
 }
 
 // compileRole compiles a role's patterns and measures it.
-func compileRole(raw rawRole, ambient map[string]bool, v vocabulary) *role {
+func compileRole(raw rawRole, ambient map[string]bool, v vocabulary, memo sizes) *role {
 	r := &role{Role: raw.Role, category: raw.category, restricted: raw.restricted}
 	r.Privileged = raw.privileged()
 	for _, b := range raw.blocks {
@@ -253,7 +261,7 @@ func compileRole(raw rawRole, ambient map[string]bool, v vocabulary) *role {
 			condAll: b.condAll,
 		})
 	}
-	r.writes, r.reads = breadthOf(raw.blocks, v)
+	r.writes, r.reads = breadthOf(raw.blocks, v, memo)
 	r.focus = focusOf(raw.blocks, ambient)
 	r.all = focusOf(raw.blocks, nil)
 	for _, b := range raw.blocks {
@@ -263,6 +271,10 @@ func compileRole(raw rawRole, ambient map[string]bool, v vocabulary) *role {
 		return !('a' <= c && c <= 'z' || '0' <= c && c <= '9')
 	})
 	r.joined = strings.Join(r.words, "")
+	for i := range r.words {
+		r.tails = append(r.tails, strings.Join(r.words[i:], ""))
+	}
+	r.measureFocus()
 	return r
 }
 
@@ -271,8 +283,9 @@ func compileRole(raw rawRole, ambient map[string]bool, v vocabulary) *role {
 func newCatalog(raws []rawRole, ambient map[string]bool, v vocabulary, date string) *Catalog {
 	roles := make([]*role, len(raws))
 	c := &Catalog{roles: roles, raws: raws, byID: make(map[string]*role, len(raws)), ambient: ambient, vocab: v, date: date}
+	memo := sizes{}
 	for i, raw := range raws {
-		r := compileRole(raw, ambient, v)
+		r := compileRole(raw, ambient, v, memo)
 		roles[i] = r
 		c.byID[strings.ToLower(r.ID)] = r
 	}
@@ -285,9 +298,10 @@ func newCatalog(raws []rawRole, ambient map[string]bool, v vocabulary, date stri
 		}
 	}
 	slices.Sort(providers)
+	pw := productWordsOf(providers)
 	for _, r := range roles {
 		if !r.Custom {
-			r.products = productsNamed(r, providers)
+			r.products = productsNamed(r, pw)
 		}
 	}
 	for k := range 2 {

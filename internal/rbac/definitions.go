@@ -103,8 +103,8 @@ func (c *Catalog) With(defs ...Definition) *Catalog {
 		raw := rawRole{Role: Role{Name: roleName(d.Name, id), ID: id, Custom: true}}
 		for _, p := range d.Permissions {
 			raw.blocks = append(raw.blocks, rawBlock{
-				allow:   [2][]string{p.Actions, p.DataActions},
-				deny:    [2][]string{p.NotActions, p.NotDataActions},
+				allow:   [2][]string{lowered(p.Actions), lowered(p.DataActions)},
+				deny:    [2][]string{lowered(p.NotActions), lowered(p.NotDataActions)},
 				condAll: strings.TrimSpace(p.Condition) != "",
 			})
 		}
@@ -118,4 +118,15 @@ func (c *Catalog) With(defs ...Definition) *Catalog {
 	}
 	raws = append(raws, custom...)
 	return newCatalog(raws, c.ambient, c.vocab, c.date)
+}
+
+// lowered is the patterns lowered and trimmed, as Azure compares them.
+func lowered(patterns []string) []string {
+	out := make([]string, 0, len(patterns))
+	for _, p := range patterns {
+		if p = strings.ToLower(strings.TrimSpace(p)); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -57,12 +57,17 @@ type Grant struct {
 	Note string
 }
 
-// maxAction bounds an operation's length.
-const maxAction = 256
+// maxAction bounds an operation's length, maxSegment each of its
+// segments' (the longest in the built-in roles has 46 characters).
+const (
+	maxAction  = 256
+	maxSegment = 64
+)
 
 // cleanAction returns the operation s when it has an operation's shape:
-// a provider namespace (with a dot) and segments of letters, digits and
-// . _ - only; "" otherwise.
+// a provider namespace (with a dot) and segments of at most maxSegment
+// letters, digits and . _ - that do not begin as a JSON Web Token does
+// (eyJ); "" otherwise.
 func cleanAction(s string) string {
 	s = strings.TrimSpace(s)
 	segs := strings.Split(s, "/")
@@ -70,7 +75,7 @@ func cleanAction(s string) string {
 		return ""
 	}
 	for _, seg := range segs {
-		if seg == "" {
+		if seg == "" || len(seg) > maxSegment || strings.HasPrefix(seg, "eyJ") {
 			return ""
 		}
 		for i := 0; i < len(seg); i++ {

@@ -127,27 +127,46 @@ func floor(p string) int {
 	return f
 }
 
-// breadthOf measures how much a role allows, writes and reads apart: the
-// known operations (of the vocabulary) its patterns match, each once,
-// and each wildcard's floor.
-func breadthOf(blocks []rawBlock, v vocabulary) (writes, reads int) {
-	for k := range 2 {
-		seen := map[string]bool{}
-		for _, b := range blocks {
-			for _, p := range compile(b.allow[k]) {
-				v.reach(p, k, seen)
-				if isRead(p) {
-					reads += floor(p)
-				} else {
-					writes += floor(p)
-				}
-			}
+// sizes memoizes the size of each pattern while a catalog is built: many
+// roles share their patterns.
+type sizes map[string][2]int
+
+// size is what a lowered pattern of kind k counts: the known operations it
+// matches, and a wildcard's floor, writes and reads apart.
+func (v vocabulary) size(p string, k int, memo sizes) (writes, reads int) {
+	key := string(rune('0'+k)) + p
+	if s, ok := memo[key]; ok {
+		return s[0], s[1]
+	}
+	seen := map[string]bool{}
+	v.reach(p, k, seen)
+	for op := range seen {
+		if isRead(op) {
+			reads++
+		} else {
+			writes++
 		}
-		for op := range seen {
-			if isRead(op) {
-				reads++
-			} else {
-				writes++
+	}
+	if isRead(p) {
+		reads += floor(p)
+	} else {
+		writes += floor(p)
+	}
+	memo[key] = [2]int{writes, reads}
+	return writes, reads
+}
+
+// breadthOf measures how much a role allows, writes and reads apart: for
+// each pattern, the known operations (of the vocabulary) it matches and a
+// wildcard's floor. Operations two patterns both match count twice; among
+// the roles that grant one operation this changes little.
+func breadthOf(blocks []rawBlock, v vocabulary, memo sizes) (writes, reads int) {
+	for _, b := range blocks {
+		for k := range 2 {
+			for _, p := range b.allow[k] {
+				w, r := v.size(strings.ToLower(strings.TrimSpace(p)), k, memo)
+				writes += w
+				reads += r
 			}
 		}
 	}
@@ -159,13 +178,15 @@ func breadthOf(blocks []rawBlock, v vocabulary) (writes, reads int) {
 func resourceType(op string) string {
 	prov, rest, _ := strings.Cut(op, "/")
 	typ, _, _ := strings.Cut(rest, "/")
-	if strings.Contains(prov, "*") || prov == "" {
+	switch {
+	case strings.Contains(prov, "*") || prov == "":
 		return "*"
-	}
-	if strings.Contains(typ, "*") || typ == "" {
+	case typ == "*":
+		return op[:len(prov)+2]
+	case strings.Contains(typ, "*") || typ == "":
 		return prov + "/*"
 	}
-	return prov + "/" + typ
+	return op[:len(prov)+1+len(typ)]
 }
 
 // focusOf counts the role's telling (not ambient) patterns by resource
@@ -194,17 +215,22 @@ func focusOf(blocks []rawBlock, ambient map[string]bool) map[string]int {
 // aboutProvider reports whether no namespace takes more of the role's
 // telling patterns than prov does.
 func (r *role) aboutProvider(prov string) bool {
-	by := map[string]int{}
-	for t, n := range r.focus {
-		by[provider(t)] += n
+	if prov == "*" {
+		return r.mostFocus == 0
 	}
-	mine := by[prov] + by["*"]
-	for q, n := range by {
-		if q != "*" && n+by["*"] > mine {
-			return false
+	return r.byProvider[prov] >= r.mostFocus
+}
+
+// measureFocus sums the role's focus by provider namespace and finds the
+// largest sum of a namespace.
+func (r *role) measureFocus() {
+	r.byProvider = map[string]int{}
+	for t, n := range r.focus {
+		if p := provider(t); p != "*" {
+			r.byProvider[p] += n
+			r.mostFocus = max(r.mostFocus, r.byProvider[p])
 		}
 	}
-	return true
 }
 
 // names reports whether the role's name names the lowered word, whole or
@@ -214,8 +240,8 @@ func (r *role) names(word string) bool {
 	if word == "" {
 		return false
 	}
-	for i := range r.words {
-		if strings.HasPrefix(strings.Join(r.words[i:], ""), word) {
+	for _, tail := range r.tails {
+		if strings.HasPrefix(tail, word) {
 			return true
 		}
 	}
@@ -245,13 +271,32 @@ func providerWord(prov string) string {
 // product: shorter ones (sql, web, aad) occur inside unrelated words.
 const minProductWord = 5
 
-// productsNamed lists the provider namespaces, of those given, whose
-// names the role's name contains.
-func productsNamed(r *role, providers []string) []string {
-	var out []string
+// productWords maps the first minProductWord letters of each provider
+// word to the provider namespaces whose word begins so.
+type productWords map[string][]string
+
+func productWordsOf(providers []string) productWords {
+	pw := productWords{}
 	for _, p := range providers {
-		if w := providerWord(p); len(w) >= minProductWord && r.names(w) {
-			out = append(out, p)
+		if w := providerWord(p); len(w) >= minProductWord {
+			pw[w[:minProductWord]] = append(pw[w[:minProductWord]], p)
+		}
+	}
+	return pw
+}
+
+// productsNamed lists the provider namespaces whose words the role's
+// name names.
+func productsNamed(r *role, pw productWords) []string {
+	var out []string
+	for _, tail := range r.tails {
+		if len(tail) < minProductWord {
+			continue
+		}
+		for _, p := range pw[tail[:minProductWord]] {
+			if strings.HasPrefix(tail, providerWord(p)) && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
 		}
 	}
 	return out
@@ -275,13 +320,17 @@ func (r *role) namesOther(prov string) bool {
 //
 // A custom role rates 2: its author made it for the job.
 func (r *role) namesOwn(typ string) int {
+	return r.namesOwnWords(typeWord(typ), providerWord(provider(typ)))
+}
+
+func (r *role) namesOwnWords(typeW, provW string) int {
 	if r.Custom {
 		return 2
 	}
-	if w := typeWord(typ); len(w) >= 4 && strings.Contains(r.joined, w) {
+	if len(typeW) >= 4 && strings.Contains(r.joined, typeW) {
 		return 2
 	}
-	if r.names(providerWord(provider(typ))) {
+	if r.names(provW) {
 		return 1
 	}
 	return 0
@@ -326,9 +375,9 @@ func (r *role) depthNamed(words []string) int {
 }
 
 // mentions reports whether the role has a pattern for the resource type.
-func (r *role) mentions(typ string) bool {
-	prov := provider(typ)
-	return r.all[typ]+r.all[prov+"/*"]+r.all["*"] > 0
+// wild is the provider-wide key of typ's namespace (provider/*).
+func (r *role) mentions(typ, wild string) bool {
+	return r.all[typ]+r.all[wild]+r.all["*"] > 0
 }
 
 // candidate is a role in a resource type's list of candidates, with the
@@ -344,6 +393,7 @@ type candidate struct {
 // the order of preference that does not depend on the operation itself.
 func rank(list []*role, typ string) []candidate {
 	prov := provider(typ)
+	wild, typeW, provW := prov+"/*", typeWord(typ), providerWord(prov)
 	type keyed struct {
 		candidate
 		ownName              int
@@ -365,12 +415,12 @@ func rank(list []*role, typ string) []candidate {
 		}
 		ks[i] = keyed{
 			candidate:   candidate{r: r, tier: tier},
-			ownName:     r.namesOwn(typ),
-			unmentioned: !r.mentions(typ),
+			ownName:     r.namesOwnWords(typeW, provW),
+			unmentioned: !r.mentions(typ, wild),
 			foreign:     !r.aboutProvider(prov),
 		}
 	}
-	slices.SortStableFunc(ks, func(a, b keyed) int {
+	slices.SortFunc(ks, func(a, b keyed) int {
 		return cmp.Or(
 			cmp.Compare(a.tier, b.tier),
 			cmp.Compare(b.ownName, a.ownName),

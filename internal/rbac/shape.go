@@ -85,9 +85,10 @@ var (
 	armSegment = nameRule{min: 1, max: 90, extra: "-_.()"}
 )
 
-// ok reports whether s has the rule's shape.
+// ok reports whether s has the rule's shape. A value that begins as a
+// JSON Web Token does (eyJ, the base64 of {") is never a name.
 func (r nameRule) ok(s string) bool {
-	if len(s) < r.min || len(s) > r.max {
+	if len(s) < r.min || len(s) > r.max || strings.HasPrefix(s, "eyJ") {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -69,11 +69,6 @@ type fullBlock struct {
 	Condition      string   `json:"condition"`
 }
 
-var (
-	actionMatches = regexp.MustCompile(`ActionMatches\{'([^']+)'\}`)
-	isoDate       = regexp.MustCompile(`\(([0-9]{4}-[0-9]{2}-[0-9]{2})[;)]`)
-)
-
 // conditioned lists the patterns of blocks that a role grants only under
 // a condition, leaving out those an unconditioned block also grants.
 func conditioned(blocks []fullBlock) []string {
@@ -90,6 +85,7 @@ func conditioned(blocks []fullBlock) []string {
 		if b.Condition == "" {
 			continue
 		}
+		actionMatches := regexp.MustCompile(`ActionMatches\{'([^']+)'\}`)
 		named := actionMatches.FindAllStringSubmatch(b.Condition, -1)
 		if len(named) == 0 {
 			named = nil
@@ -108,6 +104,7 @@ func conditioned(blocks []fullBlock) []string {
 
 // dataDate is the date of Azure's own listing named in the source line.
 func dataDate(source string) string {
+	isoDate := regexp.MustCompile(`\(([0-9]{4}-[0-9]{2}-[0-9]{2})[;)]`)
 	if m := isoDate.FindStringSubmatch(source); m != nil {
 		return m[1]
 	}
