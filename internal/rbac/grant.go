@@ -176,9 +176,10 @@ func (c *Catalog) scopeOf(d Denial, r request, inf inferred) (scopeArg, string) 
 		id = armResourceOf(r)
 	}
 	if id != "" {
-		if rg := resourceGroupOf(id); rg != "" && rg != id && r.method == "PUT" &&
-			strings.HasSuffix(strings.ToLower(inf.action), "/write") {
-			return scopeArg{id: rg}, "A create needs the role at the resource group, as the resource does not exist yet; once it does, " + id + " is narrower."
+		if r.method == "PUT" && strings.HasSuffix(strings.ToLower(inf.action), "/write") {
+			if parent := createScope(id); parent != "" {
+				return scopeArg{id: parent}, "A create needs the role where the resource will be, as it does not exist yet: " + parent + "; once it does, " + id + " is narrower."
+			}
 		}
 		return scopeArg{id: id}, ""
 	}
@@ -209,6 +210,20 @@ var hostResourceTypes = map[string]string{
 	svcRegistry:  "Microsoft.ContainerRegistry/registries",
 	svcAppConfig: "Microsoft.AppConfiguration/configurationStores",
 	svcCognitive: "Microsoft.CognitiveServices/accounts",
+}
+
+// createScope is where a role lets its holder create the resource id: its
+// resource group, or for a resource group its subscription; "" for a
+// subscription.
+func createScope(id string) string {
+	rg := resourceGroupOf(id)
+	switch {
+	case rg != "" && rg != id:
+		return rg
+	case rg == id:
+		return id[:len("/subscriptions/")+36]
+	}
+	return ""
 }
 
 // armResourceOf is the resource an ARM request's path names: the path

@@ -55,6 +55,14 @@ func TestGrant(t *testing.T) {
 			command: assign + "'17d1049b-9a84-46fb-8f53-869881c3d3ab' --scope '" + sub + "/resourceGroups/rg1'",
 		},
 		{
+			name:   "a resource group's create is granted at its subscription",
+			d:      Denial{Action: "Microsoft.Resources/subscriptions/resourceGroups/write", Scope: sub + "/resourceGroups/rg2", Method: "PUT", Assignee: oid, AssigneeType: "User"},
+			action: "Microsoft.Resources/subscriptions/resourceGroups/write",
+			// The narrowest built-in role with Microsoft.Resources/subscriptions/resourceGroups/*.
+			role:  "Managed Application Contributor Role",
+			scope: sub,
+		},
+		{
 			name:    "an ARM POST is granted at the resource it names",
 			d:       Denial{Method: "POST", URL: mustURL(t, "https://management.azure.com"+sub+"/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/acct1/listKeys?api-version=2023-05-01"), Action: "Microsoft.Storage/storageAccounts/listKeys/action", Assignee: oid, AssigneeType: "ServicePrincipal"},
 			action:  "Microsoft.Storage/storageAccounts/listKeys/action",

@@ -24,6 +24,10 @@ func compile(patterns []string) []string {
 		if p == "" {
 			continue
 		}
+		if !strings.Contains(p, "/*/") {
+			out = append(out, p)
+			continue
+		}
 		out = append(out, variants(p, nil)...)
 	}
 	return out

@@ -421,16 +421,25 @@ func rank(list []*role, typ string) []candidate {
 		}
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
-		return cmp.Or(
-			cmp.Compare(a.tier, b.tier),
-			cmp.Compare(b.ownName, a.ownName),
-			cmpBool(a.unmentioned, b.unmentioned),
-			cmpBool(a.foreign, b.foreign),
-			cmp.Compare(a.r.writes, b.r.writes),
-			cmp.Compare(a.r.reads, b.r.reads),
-			cmp.Compare(a.r.patterns, b.r.patterns),
-			cmp.Compare(a.r.Name, b.r.Name),
-		)
+		// Compared one key after another, most telling first; cmp.Or
+		// would evaluate every key for every pair.
+		switch {
+		case a.tier != b.tier:
+			return cmp.Compare(a.tier, b.tier)
+		case a.ownName != b.ownName:
+			return cmp.Compare(b.ownName, a.ownName)
+		case a.unmentioned != b.unmentioned:
+			return cmpBool(a.unmentioned, b.unmentioned)
+		case a.foreign != b.foreign:
+			return cmpBool(a.foreign, b.foreign)
+		case a.r.writes != b.r.writes:
+			return cmp.Compare(a.r.writes, b.r.writes)
+		case a.r.reads != b.r.reads:
+			return cmp.Compare(a.r.reads, b.r.reads)
+		case a.r.patterns != b.r.patterns:
+			return cmp.Compare(a.r.patterns, b.r.patterns)
+		}
+		return cmp.Compare(a.r.Name, b.r.Name)
 	})
 	out := make([]candidate, len(ks))
 	for i, k := range ks {
