@@ -7,6 +7,7 @@ import (
 	"compress/flate"
 	_ "embed"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -33,40 +34,47 @@ func decode(bin []byte) ([]rawRole, string) {
 		roles []rawRole
 		date  string
 	)
+	prev := ""
 	for line := range strings.SplitSeq(string(text), "\n") {
 		tag, rest, _ := strings.Cut(line, "\t")
-		if tag == tagDate {
+		switch {
+		case tag == tagDate:
 			date = rest
 			continue
-		}
-		if tag == tagRole {
+		case tag == tagRole:
 			f := strings.Split(rest, "\t")
 			if len(f) < 3 {
 				continue
 			}
 			roles = append(roles, rawRole{Role: Role{ID: f[0], Name: f[1]}, category: f[2], blocks: []rawBlock{{}}})
+			prev = ""
 			continue
-		}
-		if len(roles) == 0 || rest == "" {
+		case len(roles) == 0 || tag == "":
 			continue
-		}
-		// Azure matches without regard to case: lowered once here, the
-		// patterns need no lowering later.
-		rest = strings.ToLower(strings.TrimSpace(rest))
-		b := &roles[len(roles)-1].blocks[0]
-		switch tag {
-		case tagAction:
-			b.allow[0] = append(b.allow[0], rest)
-		case tagNotAction:
-			b.deny[0] = append(b.deny[0], rest)
-		case tagData:
-			b.allow[1] = append(b.allow[1], rest)
-		case tagNotData:
-			b.deny[1] = append(b.deny[1], rest)
-		case tagConditioned:
-			b.cond = append(b.cond, rest)
-		case tagScope:
+		case tag == tagScope:
 			roles[len(roles)-1].restricted = true
+			continue
+		}
+		// A pattern: its tag, the bytes it shares with the one before,
+		// and the rest.
+		k, err := strconv.Atoi(tag[1:])
+		if err != nil || k > len(prev) {
+			continue
+		}
+		p := prev[:k] + rest
+		prev = p
+		b := &roles[len(roles)-1].blocks[0]
+		switch tag[:1] {
+		case tagAction:
+			b.allow[0] = append(b.allow[0], p)
+		case tagNotAction:
+			b.deny[0] = append(b.deny[0], p)
+		case tagData:
+			b.allow[1] = append(b.allow[1], p)
+		case tagNotData:
+			b.deny[1] = append(b.deny[1], p)
+		case tagConditioned:
+			b.cond = append(b.cond, p)
 		}
 	}
 	return roles, date

@@ -5,6 +5,8 @@ import (
 	"compress/flate"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -13,12 +15,15 @@ import (
 //
 //	#	<date of the data>
 //	R	<role GUID>	<role name>	<docs category>
-//	a|n|d|x|c	<pattern>
+//	a|n|d|x|c<k>	<rest of pattern>
 //	s	<assignable scope>
 //
 // where a, n, d, x and c are an action, not-action, data action,
 // not-data-action and conditioned pattern of the role above, and s one of
-// the only scopes it may be assigned at.
+// the only scopes it may be assigned at. Patterns are lowered (Azure
+// compares them without regard to case), sorted within each list, and
+// written as the number k of leading bytes they share with the role's
+// pattern before them and the rest.
 const (
 	tagDate        = "#"
 	tagRole        = "R"
@@ -59,6 +64,7 @@ func Encode(copyJSON []byte) ([]byte, error) {
 		if err := line(tagRole, r.ID, r.Name, r.Category); err != nil {
 			return nil, err
 		}
+		prev := ""
 		for _, list := range []struct {
 			tag      string
 			patterns []string
@@ -66,12 +72,21 @@ func Encode(copyJSON []byte) ([]byte, error) {
 			{tagAction, r.Actions}, {tagNotAction, r.NotActions},
 			{tagData, r.DataActions}, {tagNotData, r.NotDataActions},
 			{tagConditioned, r.Conditioned},
-			{tagScope, r.AssignableScopes},
 		} {
-			for _, p := range list.patterns {
-				if err := line(list.tag, p); err != nil {
+			for _, p := range sortedLower(list.patterns) {
+				k := 0
+				for k < len(p) && k < len(prev) && p[k] == prev[k] {
+					k++
+				}
+				if err := line(list.tag+strconv.Itoa(k), p[k:]); err != nil {
 					return nil, err
 				}
+				prev = p
+			}
+		}
+		for _, scope := range r.AssignableScopes {
+			if err := line(tagScope, scope); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -87,4 +102,11 @@ func Encode(copyJSON []byte) ([]byte, error) {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// sortedLower is the patterns lowered, trimmed, sorted and each once.
+func sortedLower(patterns []string) []string {
+	out := lowered(patterns)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
