@@ -1,7 +1,6 @@
 package rbac
 
 import (
-	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -389,16 +388,39 @@ type candidate struct {
 	tier uint8
 }
 
+// keyed is a candidate with the keys that order it for one resource type.
+type keyed struct {
+	candidate
+	ownName              int
+	unmentioned, foreign bool
+}
+
+// less orders candidates one key after another, most telling first.
+func (a keyed) less(b keyed) bool {
+	switch {
+	case a.tier != b.tier:
+		return a.tier < b.tier
+	case a.ownName != b.ownName:
+		return a.ownName > b.ownName
+	case a.unmentioned != b.unmentioned:
+		return !a.unmentioned
+	case a.foreign != b.foreign:
+		return !a.foreign
+	case a.r.writes != b.r.writes:
+		return a.r.writes < b.r.writes
+	case a.r.reads != b.r.reads:
+		return a.r.reads < b.r.reads
+	case a.r.patterns != b.r.patterns:
+		return a.r.patterns < b.r.patterns
+	}
+	return a.r.Name < b.r.Name
+}
+
 // rank sorts the candidate roles for operations of resource type typ in
 // the order of preference that does not depend on the operation itself.
 func rank(list []*role, typ string) []candidate {
 	prov := provider(typ)
 	wild, typeW, provW := prov+"/*", typeWord(typ), providerWord(prov)
-	type keyed struct {
-		candidate
-		ownName              int
-		unmentioned, foreign bool
-	}
 	ks := make([]keyed, len(list))
 	for i, r := range list {
 		var tier uint8
@@ -421,39 +443,17 @@ func rank(list []*role, typ string) []candidate {
 		}
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
-		// Compared one key after another, most telling first; cmp.Or
-		// would evaluate every key for every pair.
 		switch {
-		case a.tier != b.tier:
-			return cmp.Compare(a.tier, b.tier)
-		case a.ownName != b.ownName:
-			return cmp.Compare(b.ownName, a.ownName)
-		case a.unmentioned != b.unmentioned:
-			return cmpBool(a.unmentioned, b.unmentioned)
-		case a.foreign != b.foreign:
-			return cmpBool(a.foreign, b.foreign)
-		case a.r.writes != b.r.writes:
-			return cmp.Compare(a.r.writes, b.r.writes)
-		case a.r.reads != b.r.reads:
-			return cmp.Compare(a.r.reads, b.r.reads)
-		case a.r.patterns != b.r.patterns:
-			return cmp.Compare(a.r.patterns, b.r.patterns)
+		case a.less(b):
+			return -1
+		case b.less(a):
+			return 1
 		}
-		return cmp.Compare(a.r.Name, b.r.Name)
+		return 0
 	})
 	out := make([]candidate, len(ks))
 	for i, k := range ks {
 		out[i] = k.candidate
 	}
 	return out
-}
-
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
