@@ -76,17 +76,8 @@ func messagingScope(prov string, r request, entity string) (scopeArg, string) {
 // leastAll is the least privileged role that grants every operation:
 // Least's choice among the candidates for the first operation.
 func (c *Catalog) leastAll(ops []operation) (Role, bool) {
-	first := strings.ToLower(ops[0].name)
-	k := kind(ops[0].data)
-	candidates, ok := c.index[k][resourceType(first)]
-	if !ok {
-		candidates, ok = c.index[k][provider(first)+"/*"]
-	}
-	if !ok {
-		candidates = c.index[k]["*"]
-	}
 next:
-	for _, cand := range candidates {
+	for _, cand := range c.candidates(strings.ToLower(ops[0].name), kind(ops[0].data)) {
 		for _, op := range ops {
 			if granted, conditioned := cand.r.grants(strings.ToLower(op.name), kind(op.data)); !granted || conditioned {
 				continue next
