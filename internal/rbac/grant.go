@@ -178,7 +178,7 @@ func (c *Catalog) scopeOf(d Denial, r request, inf inferred) (scopeArg, string) 
 	if id != "" {
 		if r.method == "PUT" && strings.HasSuffix(strings.ToLower(inf.action), "/write") {
 			if parent := createScope(id); parent != "" {
-				return scopeArg{id: parent}, "A create needs the role where the resource will be, as it does not exist yet: " + parent + "; once it does, " + id + " is narrower."
+				return scopeArg{id: parent}, "The resource does not exist yet, so the role is assigned where it is created; once it exists, " + id + " is narrower."
 			}
 		}
 		return scopeArg{id: id}, ""

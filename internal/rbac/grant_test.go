@@ -249,6 +249,30 @@ func TestGrant(t *testing.T) {
 			role:   "Cosmos DB Built-in Data Contributor",
 			scope:  "$(az resource list --name 'mycosmos' --resource-type 'Microsoft.DocumentDB/databaseAccounts' --query '[0].id' -o tsv)/dbs/shop/colls/orders",
 		},
+		// The next three are the permission failures of internal/corpus/cases.
+		{
+			name:   "corpus: foundry_401_permission_denied_lacks_data_action",
+			d:      Denial{Action: "Microsoft.CognitiveServices/accounts/AIServices/agents/read", Method: "GET", URL: mustURL(t, "https://myfoundry.services.ai.azure.com/api/projects/p1/assistants/a1")},
+			action: "Microsoft.CognitiveServices/accounts/AIServices/agents/read",
+			data:   true,
+			role:   "Cognitive Services Data Reader",
+			scope:  "$(az resource list --name 'myfoundry' --resource-type 'Microsoft.CognitiveServices/accounts' --query '[0].id' -o tsv)",
+		},
+		{
+			name:   "corpus: arm_403_authorization_failed_azcore_error_text",
+			d:      Denial{Action: "Microsoft.Compute/virtualMachines/assessPatches/action", Method: "POST", URL: mustURL(t, "https://management.azure.com"+sub+"/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1/assessPatches?api-version=2024-07-01")},
+			action: "Microsoft.Compute/virtualMachines/assessPatches/action",
+			role:   "Virtual Machine Contributor",
+			scope:  sub + "/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines/vm1",
+		},
+		{
+			name:   "corpus: servicebus_401_send_claim_required",
+			d:      Denial{URL: mustURL(t, "sb://xxx-d-xx-ns.servicebus.windows.net/xxx-d-xx-queue"), Service: "Azure Service Bus", Claims: []string{"Send"}},
+			action: "Microsoft.ServiceBus/namespaces/messages/send/action",
+			data:   true,
+			role:   "Azure Service Bus Data Sender",
+			scope:  "$(az resource list --name 'xxx-d-xx-ns' --resource-type 'Microsoft.ServiceBus/namespaces' --query '[0].id' -o tsv)",
+		},
 		{
 			name:   "a role assignment: a privileged role, named",
 			d:      Denial{Action: "Microsoft.Authorization/roleAssignments/write", Scope: sub + "/resourceGroups/rg1"},
