@@ -137,7 +137,8 @@ func provider(op string) string {
 	return p
 }
 
-// rawRole is a role definition as read, before compiling.
+// rawRole is a role definition as read, before compiling. Its patterns
+// are lowered and trimmed: Azure compares them without regard to case.
 type rawRole struct {
 	Role
 	category string
@@ -202,7 +203,7 @@ func compileRole(raw rawRole, ambient map[string]bool, v vocabulary, memo sizes)
 func newCatalog(raws []rawRole, ambient map[string]bool, v vocabulary, date string) *Catalog {
 	roles := make([]*role, len(raws))
 	c := &Catalog{roles: roles, raws: raws, byID: make(map[string]*role, len(raws)), ambient: ambient, vocab: v, date: date}
-	memo := sizes{}
+	memo := sizes{{}, {}}
 	for i, raw := range raws {
 		r := compileRole(raw, ambient, v, memo)
 		roles[i] = r
@@ -210,7 +211,7 @@ func newCatalog(raws []rawRole, ambient map[string]bool, v vocabulary, date stri
 	}
 	var providers []string
 	for k := range 2 {
-		for prov := range v[k] {
+		for prov := range v.ops[k] {
 			if !slices.Contains(providers, prov) {
 				providers = append(providers, prov)
 			}

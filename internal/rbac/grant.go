@@ -158,7 +158,7 @@ func (c *Catalog) isData(op string, dataPlane bool) bool {
 }
 
 func (v vocabulary) has(k int, op string) bool {
-	for _, known := range v[k][provider(op)] {
+	for _, known := range v.byType[k][resourceType(op)] {
 		if known == op {
 			return true
 		}

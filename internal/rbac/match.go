@@ -15,12 +15,11 @@ import (
 // maxVariants bounds the patterns one pattern expands to.
 const maxVariants = 8
 
-// compile lowers a role's patterns and adds, for each /*/ inside one, the
+// compile adds to a role's lowered patterns, for each /*/ inside one, the
 // pattern with that /*/ read as a single /.
 func compile(patterns []string) []string {
 	out := make([]string, 0, len(patterns))
 	for _, p := range patterns {
-		p = strings.ToLower(strings.TrimSpace(p))
 		if p == "" {
 			continue
 		}

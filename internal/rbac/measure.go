@@ -23,7 +23,6 @@ func ambientOf(roles []rawRole) map[string]bool {
 		for _, b := range r.blocks {
 			for k := range 2 {
 				for _, p := range b.allow[k] {
-					p = strings.ToLower(p)
 					if !seen[p] {
 						seen[p] = true
 						count[p]++
@@ -43,25 +42,26 @@ func ambientOf(roles []rawRole) map[string]bool {
 }
 
 // vocabulary is every operation the built-in roles name in full, by kind
-// (0 action, 1 data action) and provider namespace: the yardstick of how
-// much a wildcard grants.
-type vocabulary [2]map[string][]string
+// (0 action, 1 data action) and provider namespace (ops) or resource type
+// (byType): the yardstick of how much a wildcard grants.
+type vocabulary struct {
+	ops, byType [2]map[string][]string
+}
 
 func vocabularyOf(roles []rawRole) vocabulary {
 	var v vocabulary
 	for k := range 2 {
 		seen := map[string]bool{}
-		v[k] = map[string][]string{}
+		v.ops[k], v.byType[k] = map[string][]string{}, map[string][]string{}
 		for _, r := range roles {
 			for _, b := range r.blocks {
 				for _, p := range b.allow[k] {
-					p = strings.ToLower(p)
-					p = strings.TrimSpace(p)
 					if strings.Contains(p, "*") || seen[p] {
 						continue
 					}
 					seen[p] = true
-					v[k][provider(p)] = append(v[k][provider(p)], p)
+					v.ops[k][provider(p)] = append(v.ops[k][provider(p)], p)
+					v.byType[k][resourceType(p)] = append(v.byType[k][resourceType(p)], p)
 				}
 			}
 		}
@@ -86,12 +86,15 @@ func (v vocabulary) reach(p string, k int, seen map[string]bool) {
 			}
 		}
 	}
-	if prov := provider(p); prov != "*" {
-		match(v[k][prov])
-		return
-	}
-	for _, ops := range v[k] {
-		match(ops)
+	switch typ := resourceType(p); {
+	case typ == "*":
+		for _, ops := range v.ops[k] {
+			match(ops)
+		}
+	case strings.HasSuffix(typ, "/*"):
+		match(v.ops[k][provider(p)])
+	default:
+		match(v.byType[k][typ])
 	}
 }
 
@@ -111,15 +114,14 @@ func floor(p string) int {
 	return f
 }
 
-// sizes memoizes the size of each pattern while a catalog is built: many
-// roles share their patterns.
-type sizes map[string][2]int
+// sizes memoizes the size of each pattern, by kind, while a catalog is
+// built: many roles share their patterns.
+type sizes [2]map[string][2]int
 
 // size is what a lowered pattern of kind k counts: the known operations it
 // matches, and a wildcard's floor, writes and reads apart.
 func (v vocabulary) size(p string, k int, memo sizes) (writes, reads int) {
-	key := string(rune('0'+k)) + p
-	if s, ok := memo[key]; ok {
+	if s, ok := memo[k][p]; ok {
 		return s[0], s[1]
 	}
 	seen := map[string]bool{}
@@ -136,7 +138,7 @@ func (v vocabulary) size(p string, k int, memo sizes) (writes, reads int) {
 	} else {
 		writes += floor(p)
 	}
-	memo[key] = [2]int{writes, reads}
+	memo[k][p] = [2]int{writes, reads}
 	return writes, reads
 }
 
@@ -148,7 +150,7 @@ func breadthOf(blocks []rawBlock, v vocabulary, memo sizes) (writes, reads int) 
 	for _, b := range blocks {
 		for k := range 2 {
 			for _, p := range b.allow[k] {
-				w, r := v.size(strings.ToLower(strings.TrimSpace(p)), k, memo)
+				w, r := v.size(p, k, memo)
 				writes += w
 				reads += r
 			}
@@ -181,7 +183,6 @@ func focusOf(blocks []rawBlock, ambient map[string]bool) map[string]int {
 		for _, b := range blocks {
 			for k := range 2 {
 				for _, p := range b.allow[k] {
-					p = strings.ToLower(p)
 					if skip && ambient[p] {
 						continue
 					}
