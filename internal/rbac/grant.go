@@ -114,13 +114,13 @@ func (c *Catalog) Grant(d Denial) (Grant, bool) {
 	if inf.action == "" {
 		return Grant{}, false
 	}
+	// An operation is of one kind only: a data action no role grants is
+	// not granted by the roles (Contributor among them) that allow every
+	// action.
 	data := c.isData(inf.action, r.service != "" && r.service != svcARM)
 	role, ok := c.Least(inf.action, data)
 	if !ok {
-		data = !data
-		if role, ok = c.Least(inf.action, data); !ok {
-			return Grant{}, false
-		}
+		return Grant{}, false
 	}
 	g := Grant{Action: inf.action, DataAction: data, Role: role}
 	scope, note := c.scopeOf(d, r, inf)

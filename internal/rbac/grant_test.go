@@ -312,6 +312,7 @@ func TestGrantNone(t *testing.T) {
 		{"a storage account operation", Denial{Method: "GET", URL: mustURL(t, "https://acct1.blob.core.windows.net/?comp=list")}},
 		{"an ARM request without an action", Denial{Method: "GET", URL: mustURL(t, "https://management.azure.com"+sub+"/resourceGroups/rg1")}},
 		{"an action of bad shape", Denial{Action: "Microsoft.Compute/virtualMachines/read; rm -rf ~"}},
+		{"a data action no role grants", Denial{Action: "Contoso.Widgets/widgets/frob/action", Method: "GET", URL: mustURL(t, "https://myvault.vault.azure.net/secrets/s1")}},
 		{"an unknown claim", Denial{URL: mustURL(t, "sb://myns01.servicebus.windows.net/q"), Claims: []string{"Admin"}}},
 		{"an unknown Key Vault path", Denial{Method: "GET", URL: mustURL(t, "https://myvault.vault.azure.net/deletedsecrets")}},
 		{"Cosmos without an account", Denial{CosmosSubstatus: 5301}},
