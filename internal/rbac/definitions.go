@@ -19,6 +19,8 @@ type Definition struct {
 
 // Permission is one permission block of a role definition.
 type Permission struct {
+	// Actions, NotActions, DataActions and NotDataActions are the
+	// block's patterns, as Azure writes them.
 	Actions, NotActions, DataActions, NotDataActions []string
 	// Condition is the block's ABAC condition, if any. A conditioned
 	// block's grants are suggested only where no other role grants.
