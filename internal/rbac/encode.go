@@ -1,0 +1,112 @@
+package rbac
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The embedded table is DEFLATE-compressed text, one fact per line, fields
+// separated by tabs:
+//
+//	#	<date of the data>
+//	R	<role GUID>	<role name>	<docs category>
+//	a|n|d|x|c<k>	<rest of pattern>
+//	s	<assignable scope>
+//
+// where a, n, d, x and c are an action, not-action, data action,
+// not-data-action and conditioned pattern of the role above, and s one of
+// the only scopes it may be assigned at. Patterns are lowered (Azure
+// compares them without regard to case), sorted within each list, and
+// written as the number k of leading bytes they share with the role's
+// pattern before them and the rest.
+const (
+	tagDate        = "#"
+	tagRole        = "R"
+	tagAction      = "a"
+	tagNotAction   = "n"
+	tagData        = "d"
+	tagNotData     = "x"
+	tagConditioned = "c"
+	tagScope       = "s"
+)
+
+// Encode turns the repository's copy of the role facts
+// (data/builtin-roles.json) into the compressed table the package embeds.
+// It is used by the generator and by the test that keeps the two in step.
+func Encode(copyJSON []byte) ([]byte, error) {
+	var in copyFile
+	if err := json.Unmarshal(copyJSON, &in); err != nil {
+		return nil, fmt.Errorf("rbac: reading the copy: %w", err)
+	}
+	var text strings.Builder
+	line := func(fields ...string) error {
+		for _, f := range fields {
+			if strings.ContainsAny(f, "\t\n") {
+				return fmt.Errorf("rbac: a tab or newline in %q", f)
+			}
+		}
+		text.WriteString(strings.Join(fields, "\t"))
+		text.WriteByte('\n')
+		return nil
+	}
+	if err := line(tagDate, in.Date); err != nil {
+		return nil, err
+	}
+	for _, r := range in.Roles {
+		if !isGUID(r.ID) || r.Name == "" {
+			return nil, fmt.Errorf("rbac: role %q has no name or no GUID", r.ID)
+		}
+		if err := line(tagRole, r.ID, r.Name, r.Category); err != nil {
+			return nil, err
+		}
+		prev := ""
+		for _, list := range []struct {
+			tag      string
+			patterns []string
+		}{
+			{tagAction, r.Actions}, {tagNotAction, r.NotActions},
+			{tagData, r.DataActions}, {tagNotData, r.NotDataActions},
+			{tagConditioned, r.Conditioned},
+		} {
+			for _, p := range sortedLower(list.patterns) {
+				k := 0
+				for k < len(p) && k < len(prev) && p[k] == prev[k] {
+					k++
+				}
+				if err := line(list.tag+strconv.Itoa(k), p[k:]); err != nil {
+					return nil, err
+				}
+				prev = p
+			}
+		}
+		for _, scope := range r.AssignableScopes {
+			if err := line(tagScope, scope); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var out bytes.Buffer
+	w, err := flate.NewWriter(&out, flate.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write([]byte(text.String())); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// sortedLower is the patterns lowered, trimmed, sorted and each once.
+func sortedLower(patterns []string) []string {
+	out := lowered(patterns)
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -1,0 +1,83 @@
+// Command gen writes internal/rbac/roles.bin, the compressed role table the
+// rbac package embeds, from the repository's copy of the built-in role
+// definitions (internal/rbac/data/builtin-roles.json).
+//
+// Run it from anywhere in the module, usually as
+//
+//	go run ./internal/rbac/gen
+//
+// or go generate ./internal/rbac/.... With -trim it first rewrites the copy
+// from a full extraction (the shared builtin-roles.json with conditions and
+// permission blocks), keeping only the facts the package uses.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/azauthtrace/azauthtrace/internal/rbac"
+)
+
+func main() {
+	root, err := moduleRoot()
+	if err != nil {
+		fail(err)
+	}
+	dir := filepath.Join(root, "internal", "rbac")
+	trim := flag.String("trim", "", "a full extraction to trim into the copy first")
+	copyPath := flag.String("copy", filepath.Join(dir, "data", "builtin-roles.json"), "the repository's copy of the role facts")
+	out := flag.String("out", filepath.Join(dir, "roles.bin"), "the compressed table to write")
+	flag.Parse()
+
+	if *trim != "" {
+		full, err := os.ReadFile(*trim)
+		if err != nil {
+			fail(err)
+		}
+		trimmed, err := rbac.Trim(full)
+		if err != nil {
+			fail(err)
+		}
+		if err := os.WriteFile(*copyPath, trimmed, 0o644); err != nil {
+			fail(err)
+		}
+	}
+	src, err := os.ReadFile(*copyPath)
+	if err != nil {
+		fail(err)
+	}
+	bin, err := rbac.Encode(src)
+	if err != nil {
+		fail(err)
+	}
+	if err := os.WriteFile(*out, bin, 0o644); err != nil {
+		fail(err)
+	}
+}
+
+// moduleRoot is the nearest directory at or above the working directory
+// that holds a go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod at or above the working directory")
+		}
+		dir = parent
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "gen:", err)
+	os.Exit(1)
+}

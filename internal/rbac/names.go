@@ -1,0 +1,156 @@
+package rbac
+
+import (
+	"slices"
+	"strings"
+)
+
+// What a role's name says: the product (provider namespace) and resource
+// types it names.
+
+// names reports whether the role's name names the lowered word, whole or
+// as the start of a run of its words ("Storage Account Contributor"
+// names storage and storageaccount).
+func (r *role) names(word string) bool {
+	if word == "" {
+		return false
+	}
+	for _, tail := range r.tails {
+		if strings.HasPrefix(tail, word) {
+			return true
+		}
+	}
+	return false
+}
+
+// typeWord is the singular of a resource type's name: virtualmachine for
+// Microsoft.Compute/virtualMachines, registry for registries.
+func typeWord(typ string) string {
+	_, t, _ := strings.Cut(typ, "/")
+	switch {
+	case t == "*":
+		return ""
+	case strings.HasSuffix(t, "ies"):
+		return strings.TrimSuffix(t, "ies") + "y"
+	}
+	return strings.TrimSuffix(t, "s")
+}
+
+// providerWord is how a role's name spells a provider namespace:
+// Microsoft.KeyVault is keyvault, Oracle.Database oracledatabase.
+func providerWord(prov string) string {
+	return strings.ReplaceAll(strings.TrimPrefix(prov, "microsoft."), ".", "")
+}
+
+// minProductWord is the shortest provider word taken to name another
+// product: shorter ones (sql, web, aad) occur inside unrelated words.
+const minProductWord = 5
+
+// productWords maps the first minProductWord letters of each provider
+// word to the provider namespaces whose word begins so.
+type productWords map[string][]string
+
+func productWordsOf(providers []string) productWords {
+	pw := productWords{}
+	for _, p := range providers {
+		if w := providerWord(p); len(w) >= minProductWord {
+			pw[w[:minProductWord]] = append(pw[w[:minProductWord]], p)
+		}
+	}
+	return pw
+}
+
+// productsNamed lists the provider namespaces whose words the role's
+// name names.
+func productsNamed(r *role, pw productWords) []string {
+	var out []string
+	for _, tail := range r.tails {
+		if len(tail) < minProductWord {
+			continue
+		}
+		for _, p := range pw[tail[:minProductWord]] {
+			if strings.HasPrefix(tail, providerWord(p)) && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// namesOther reports whether the role's name names a product (provider
+// namespace) other than prov: a role of another product that happens to
+// include the operation.
+func (r *role) namesOther(prov string) bool {
+	for _, p := range r.products {
+		if p != prov && !strings.HasPrefix(providerWord(prov), providerWord(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesOwn rates how the role's name names the operation's resource
+// type (2: Virtual Machine Contributor for virtualMachines) or provider
+// (1: Network Contributor for Microsoft.Network), else 0.
+//
+// A custom role rates 2: its author made it for the job.
+func (r *role) namesOwn(typ string) int {
+	return r.namesOwnWords(typeWord(typ), providerWord(provider(typ)))
+}
+
+func (r *role) namesOwnWords(typeW, provW string) int {
+	if r.Custom {
+		return 2
+	}
+	if len(typeW) >= 4 && strings.Contains(r.joined, typeW) {
+		return 2
+	}
+	if r.names(provW) {
+		return 1
+	}
+	return 0
+}
+
+// typeWords lists the singular names of the resource types a lowered
+// operation goes through, outermost first:
+// microsoft.storage/storageaccounts/blobservices/containers/blobs/read
+// goes through storageaccount, blobservice, container and blob. The last
+// segment (two, for .../<verb>/action) is the verb, not a type; names of
+// fewer than four letters are left out as too likely to occur by chance.
+func typeWords(op string) []string {
+	segs := strings.Split(op, "/")
+	end := len(segs) - 1
+	if end > 1 && segs[end] == "action" {
+		end--
+	}
+	var words []string
+	for _, seg := range segs[1:max(end, 1)] {
+		if w := typeWord("x/" + seg); len(w) >= 4 && !strings.Contains(w, "*") {
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
+// depthNamed is how deep in the operation's resource types (typeWords) the
+// deepest one the role's name names lies: 0 for none, 1 for the
+// outermost.
+//
+// A custom role counts as naming them all: its author made it for the job.
+func (r *role) depthNamed(words []string) int {
+	if r.Custom {
+		return len(words)
+	}
+	for i := len(words) - 1; i >= 0; i-- {
+		if strings.Contains(r.joined, words[i]) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// mentions reports whether the role has a pattern for the resource type.
+// wild is the provider-wide key of typ's namespace (provider/*).
+func (r *role) mentions(typ, wild string) bool {
+	return r.all[typ]+r.all[wild]+r.all["*"] > 0
+}
