@@ -73,6 +73,9 @@ type Diagnosis struct {
 	Challenge string
 	// ClaimsReason is what a claims challenge asked for.
 	ClaimsReason string
+	// Grant is the access the failure lacks and how to give it: the
+	// azauth.grant.* attributes.
+	Grant Grant
 	// RetryStatus is the status of the retry with a token for a claims
 	// challenge's claims; 0 when there was none.
 	RetryStatus int
@@ -182,7 +185,17 @@ func diagnose(spans []sdktrace.ReadOnlySpan) Diagnosis {
 	if r := str(otelx.ChallengeClaimsReasonKey); r != "" {
 		d.ClaimsReason = r
 	}
+	d.Grant = Grant{
+		Action: str(otelx.GrantActionKey), Role: str(otelx.GrantRoleKey), RoleID: str(otelx.GrantRoleIDKey),
+		Scope: str(otelx.GrantScopeKey), Permission: str(otelx.GrantPermissionKey),
+		PermissionType: str(otelx.GrantPermissionTypeKey), Command: str(otelx.GrantCommandKey), Note: str(otelx.GrantNoteKey),
+	}
 	return d
+}
+
+// Grant is what the azauth.grant.* attributes say.
+type Grant struct {
+	Action, Role, RoleID, Scope, Permission, PermissionType, Command, Note string
 }
 
 // readChallenge reads an answered challenge's kind and claims reason.

@@ -94,6 +94,19 @@ func WriteBlock(w io.Writer, r Result) {
 	if d.Class != "" {
 		line("what", d.Description)
 		line("mitigation", d.Mitigation)
+		g := d.Grant
+		switch {
+		case g.Role != "":
+			line("grant", g.Role+" ("+g.RoleID+") for "+g.Action)
+		case g.Permission != "":
+			line("grant", g.Permission+" ("+g.PermissionType+" permission)")
+		}
+		line("  scope", g.Scope)
+		if g.Command != "" {
+			// Whole, to be pasted: a command is not wrapped.
+			fmt.Fprintf(w, "    %-12s %s\n", "  run", g.Command)
+		}
+		line("  note", g.Note)
 		line("docs", d.Troubleshooting)
 	}
 	line("trace", d.TraceID)
