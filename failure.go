@@ -146,6 +146,10 @@ type Failure struct {
 	// Scope is the scope or resource on which the action was denied, when
 	// the service names it.
 	Scope string
+	// Grant is, for a permission failure, the access the principal lacks
+	// and the command that gives it; the zero value when nothing names or
+	// implies what was denied.
+	Grant Grant
 
 	// Chain holds, for a DefaultAzureCredential or ChainedTokenCredential
 	// error, one Failure per attempted source, in order. The enclosing

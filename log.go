@@ -50,6 +50,16 @@ func (f Failure) String() string {
 	if len(ids) > 0 {
 		b.WriteString(" [" + strings.Join(ids, ", ") + "]")
 	}
+	g := c.Grant
+	switch {
+	case g.Role != "":
+		b.WriteString("; grant " + g.Role + " for " + g.Action)
+	case g.Permission != "":
+		b.WriteString("; grant " + g.Permission + " (" + g.PermissionType + ")")
+	}
+	if g.Command != "" {
+		b.WriteString(": " + g.Command)
+	}
 	return b.String()
 }
 
@@ -80,6 +90,14 @@ func (f Failure) LogValue() slog.Value {
 		{"challenge.error", c.Challenge.Error},
 		{"mitigation", c.Mitigation},
 		{"troubleshooting_url", c.TroubleshootingURL},
+		{"grant.action", c.Grant.Action},
+		{"grant.role", c.Grant.Role},
+		{"grant.role_id", c.Grant.RoleID},
+		{"grant.scope", c.Grant.Scope},
+		{"grant.permission", c.Grant.Permission},
+		{"grant.permission_type", c.Grant.PermissionType},
+		{"grant.command", c.Grant.Command},
+		{"grant.note", c.Grant.Note},
 	} {
 		if kv.value != "" {
 			attrs = append(attrs, slog.String(kv.key, kv.value))
@@ -101,5 +119,6 @@ func (f Failure) cleaned() Failure {
 	f.Service = safe.Clean(safe.Text, f.Service).String()
 	f.Mitigation = safe.Clean(safe.Text, f.Mitigation).String()
 	f.TroubleshootingURL = safe.Clean(safe.URI, f.TroubleshootingURL).String()
+	f.Grant.clean(safe.Scrubber{})
 	return f
 }

@@ -60,6 +60,14 @@ const (
 	Host
 	// Method is an HTTP method: at most 16 upper-case letters, or nothing.
 	Method
+	// Command is a command the library built to fix a failure (an az role
+	// assignment, an API permission's consent) from names, GUIDs and
+	// resource IDs it validated: at most 1024 bytes of printable ASCII,
+	// kept whole or not at all. It is dropped when any part of it has a
+	// secret's shape: a JSON Web Token, a run of 20 or more letters and digits that mixes upper case,
+	// lower case and digits, a run of more than 64, or a value the
+	// Scrubber knows.
+	Command
 )
 
 // TextBound is the most bytes a Text value holds.
@@ -68,7 +76,7 @@ const TextBound = 300
 // bounds are the most bytes a value of each kind holds.
 var bounds = [...]int{
 	Text: TextBound, Name: 256, Path: 512, Code: 128, ID: 64,
-	URI: 512, Timestamp: 40, Host: 253, Method: 16,
+	URI: 512, Timestamp: 40, Host: 253, Method: 16, Command: 1024,
 }
 
 // Value is a string made fit for telemetry by Clean. The zero Value is
@@ -162,6 +170,9 @@ func (sc Scrubber) Clean(k Kind, s string) Value {
 		k = Text
 	}
 	bound := bounds[k]
+	if k == Command {
+		return sc.command(s, bound) // whole or nothing: not normalized
+	}
 	s = normalize(s, 4*bound)
 	switch k {
 	case Method:
@@ -424,4 +435,35 @@ var credentialHeaders = []string{
 	"Authorization", "Proxy-Authorization", "Api-Key", "Ocp-Apim-Subscription-Key", "X-Api-Key",
 	"Secret", "X-Identity-Header", "X-Ms-Copy-Source-Authorization", "Cookie",
 	"Servicebusauthorization", "X-Ms-Authorization-Auxiliary",
+}
+
+// command returns s, a command the library built, when it is printable
+// ASCII within bound and nothing in it has a secret's shape; else nothing.
+func (sc Scrubber) command(s string, bound int) Value {
+	if len(s) > bound || strings.Contains(s, "eyJ") {
+		return Value{}
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' {
+			return Value{}
+		}
+	}
+	for _, run := range strings.FieldsFunc(s, func(r rune) bool { return !isASCIIAlnum(r) }) {
+		mixed := strings.ContainsAny(run, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") &&
+			strings.ContainsAny(run, "abcdefghijklmnopqrstuvwxyz") && strings.ContainsAny(run, "0123456789")
+		if len(run) > 64 || len(run) >= 20 && mixed {
+			return Value{}
+		}
+	}
+	for _, n := range sc.needles {
+		if n != "" && strings.Contains(s, n) {
+			return Value{}
+		}
+	}
+	return Value{s}
+}
+
+// isASCIIAlnum reports whether r is an ASCII letter or digit.
+func isASCIIAlnum(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
 }
