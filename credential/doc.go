@@ -4,8 +4,9 @@
 // named "<CredentialType>.GetToken" per token request, with the diagnosis of
 // a failure ([github.com/azauthtrace/azauthtrace.FromError]) and one span
 // event per source a DefaultAzureCredential or ChainedTokenCredential
-// tried, and that counts token requests and measures their duration by
-// credential type and outcome. It returns the inner credential's token and
+// tried, and that counts token requests (azauth.token.requests) and
+// measures their duration (azauth.token.duration) by credential type and
+// outcome. It returns the inner credential's token and
 // error unchanged, and it is the one place where a failed early refresh by
 // azcore's bearer token policy, which the policy discards while the old
 // token is still valid, can be seen. Wrap the outermost credential (the

@@ -322,7 +322,7 @@ func checkAIScenario(s scenario.Scenario, envs []*envelope) []string {
 		}
 	}
 	diagnosis(failure)
-	// The code column of the README's "failures by class and code".
+	// The code column of docs/azure-monitor.md's "failures by class and code".
 	wantKQLCode := fmt.Sprint(s.Expect.StatusCode)
 	switch {
 	case s.Expect.AADSTS != 0:
@@ -333,7 +333,7 @@ func checkAIScenario(s scenario.Scenario, envs []*envelope) []string {
 		wantKQLCode = ""
 	}
 	if got := kqlFailureCode(failure); got != wantKQLCode {
-		fail("%s: the README's query gives the code %q, want %q", failure, got, wantKQLCode)
+		fail("%s: docs/azure-monitor.md's query gives the code %q, want %q", failure, got, wantKQLCode)
 	}
 	if s.Name == "arm-authorization-failed" {
 		exact(failure, otelx.DeniedActionKey, "Microsoft.Storage/storageAccounts/write")
@@ -385,7 +385,7 @@ func checkAIScenario(s scenario.Scenario, envs []*envelope) []string {
 }
 
 // kqlFailureCode computes, from a dependency, the code column of the
-// README's query "failures by class and code":
+// docs/azure-monitor.md's query "failures by class and code":
 //
 //	case(isnotempty(tostring(customDimensions["azauth.aadsts"])), strcat("AADSTS", tostring(customDimensions["azauth.aadsts"])),
 //	     isnotempty(tostring(customDimensions["azauth.error_code"])), tostring(customDimensions["azauth.error_code"]),

@@ -57,7 +57,7 @@ const (
 	// loads, which evaluates them every second.
 	shortFor = "2s"
 
-	// The metric names of the rules and of the README, Prometheus's
+	// The metric names of the rules and of docs/alerting.md, Prometheus's
 	// default translation of the OpenTelemetry names.
 	failuresTotal      = "azauth_failures_total"
 	challengesTotal    = "azauth_challenges_total"
@@ -103,7 +103,7 @@ func TestAlertRules(t *testing.T) {
 // rules file (its for: durations shortened) and checks, through the HTTP
 // API, the names, the counts and the alerts; then what the names are with
 // the other OTLP translation strategies, and through the Prometheus
-// exporter. The names it measures must be the README's table.
+// exporter. The names it measures must be docs/alerting.md's table.
 func TestPrometheusAlerts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and starts Prometheus")
@@ -117,7 +117,7 @@ func TestPrometheusAlerts(t *testing.T) {
 		checkPrometheus(t, p, runs, "")
 		table.record(t, p, "default")
 
-		// The README's rules before this file: increase() alone sees
+		// A rule of increase() alone sees
 		// nothing in a series' first sample, and every series here is
 		// new.
 		plain := `sum by (job, server_address) (increase(azauth_failures_total{azauth_class="permission"}[10m])) > 0`
@@ -155,7 +155,7 @@ func TestPrometheusAlerts(t *testing.T) {
 			}
 			table.record(t, p, strategy)
 			if strategy == "NoUTF8EscapingWithSuffixes" {
-				// The README's example of a quoted name.
+				// docs/alerting.md's example of a quoted name.
 				q := `{"azauth.failures_total", "azauth.class"="permission"}`
 				if n := len(p.query(t, q)); n != 1 {
 					t.Errorf("%s: %d series, want 1", q, n)
@@ -190,7 +190,7 @@ func TestPrometheusAlerts(t *testing.T) {
 	})
 
 	if !t.Failed() {
-		table.checkREADME(t)
+		table.checkDoc(t)
 	}
 }
 
@@ -480,7 +480,7 @@ func labelsKey(labels map[string]string) string {
 }
 
 // The label names of the library's series, beside job and instance, as the
-// README's table lists them (Prometheus's default translation).
+// table of docs/alerting.md lists them (Prometheus's default translation).
 var wantLabels = map[string][]string{
 	failuresTotal:             {"azauth_class", "http_response_status_code", "server_address"},
 	challengesTotal:           {"azauth_challenge_kind", "server_address"},
@@ -510,7 +510,7 @@ func checkPrometheus(t *testing.T, p *prometheus, runs []scenarioRun, path strin
 		return fmt.Sprintf(`%s{job=~%q}`, name, jobsRE)
 	}
 
-	// The counters, projected on the labels the rules and the README
+	// The counters, projected on the labels the rules and docs/alerting.md
 	// know (the exporter's scope labels are checked below).
 	counters := func() map[string]float64 {
 		got := map[string]float64{}
@@ -579,7 +579,7 @@ func checkPrometheus(t *testing.T, p *prometheus, runs []scenarioRun, path strin
 	}
 	t.Logf("firing:\n%s", strings.Join(want.alerts, "\n"))
 
-	// The names and the labels are the README's.
+	// The names and the labels are docs/alerting.md's.
 	var names []string
 	for _, r := range runs {
 		if r.tokens > 0 || r.Expect.Class != "" {
@@ -693,7 +693,7 @@ func (nt *nameTable) record(t *testing.T, p *prometheus, col string) {
 	t.Logf("%s: metrics %q, labels %q, other labels %q", col, metrics, labels, extra)
 }
 
-// markdown returns the table as the README shows it.
+// markdown returns the table as docs/alerting.md shows it.
 func (nt *nameTable) markdown() string {
 	var b strings.Builder
 	b.WriteString("| OpenTelemetry |")
@@ -751,16 +751,16 @@ func compactNames(names []string) string {
 	return "`" + base + "_{" + strings.Join(suffixes, ",") + "}`"
 }
 
-// checkREADME checks that the README shows the measured table.
-func (nt *nameTable) checkREADME(t *testing.T) {
+// checkDoc checks that docs/alerting.md shows the measured table.
+func (nt *nameTable) checkDoc(t *testing.T) {
 	t.Helper()
-	readme, err := os.ReadFile("../README.md")
+	doc, err := os.ReadFile("../docs/alerting.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	table := nt.markdown()
-	if !strings.Contains(string(readme), table) {
-		t.Errorf("README.md does not have the measured translation table:\n%s", table)
+	if !strings.Contains(string(doc), table) {
+		t.Errorf("docs/alerting.md does not have the measured translation table:\n%s", table)
 	}
 }
 

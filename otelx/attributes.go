@@ -81,10 +81,10 @@ const (
 	// that names the authority to get a token from, to a request sent
 	// without one: Key Vault's).
 	ChallengeKindKey = attribute.Key(Namespace + "challenge.kind")
-	// ChallengeRetryKey is true on the span or event of a request sent
-	// again after a claims challenge, with a token requested for those
-	// claims; its http.response.status_code says whether the service
-	// accepted the new token.
+	// ChallengeRetryKey is true on the span or event of the try that
+	// answered a challenge (with a token for a claims challenge's claims,
+	// or the first token after a discovery challenge); its
+	// http.response.status_code says whether the service accepted it.
 	ChallengeRetryKey = attribute.Key(Namespace + "challenge.retry")
 
 	// FailedCredentialKey is the credential type the failure came from:
@@ -188,21 +188,22 @@ const (
 	// carries CredentialTypeKey, ClassKey, DescriptionKey and, when known,
 	// AADSTSKey and ErrorCodeKey.
 	ChainAttemptEvent = Namespace + "chain.attempt"
-	// FailureEvent is the name of the span event recorded for a failed
-	// service call on the span that encloses it, when another span (the
-	// SDK's own HTTP span) already describes the HTTP request. It carries
-	// the failure's attributes and the request's method, URL and status.
+	// FailureEvent is the name of the span event recorded for each failed
+	// try on the SDK operation span that azcore's tracing started for the
+	// method, and by record.Error on the span in its context. It carries
+	// the failure's attributes and, for a try, the request's method, URL
+	// and status.
 	FailureEvent = Namespace + "failure"
-	// ChallengeEvent is the name of the span event recorded, on the span
-	// that encloses a try, for a challenge the client answers by itself:
+	// ChallengeEvent is the name of the span event recorded, on the SDK
+	// operation span, for a challenge the client answered by itself:
 	// it carries ChallengeKindKey, the challenge's attributes, the
 	// response's IDs and the request's method, URL and status, and no
 	// class, as it is no failure.
 	ChallengeEvent = Namespace + "challenge"
 	// ChallengeRetryEvent is the name of the span event recorded, on the
-	// same span as FailureEvent, for a request sent again after a claims
-	// challenge that did not fail again. It carries ChallengeRetryKey and
-	// the request's method, URL and status.
+	// same span as FailureEvent, for the try that answered a challenge,
+	// when it did not fail. It carries ChallengeRetryKey and the
+	// request's method, URL and status.
 	ChallengeRetryEvent = Namespace + "challenge_retry"
 )
 

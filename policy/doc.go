@@ -1,20 +1,33 @@
-// Package authpolicy provides an azcore pipeline policy that makes the
-// authentication and authorization failures of any Azure SDK client visible
-// in OpenTelemetry: every 401, 403 and other response that
+// Package policy makes the authentication and authorization failures of
+// Azure service calls visible in OpenTelemetry: [New] returns an azcore
+// pipeline policy for any Azure SDK client, and [NewTransport] a
+// [net/http.RoundTripper] for clients not built on azcore (Microsoft
+// Graph's msgraph-sdk-go and other Kiota clients, plain net/http). Both
+// take one [Options]. Every 401, 403 and other response that
 // [github.com/azauthtrace/azauthtrace.FromResponse] recognises is recorded
 // with its diagnosis (class, error code, correlation and request IDs), who
 // was denied (decoded from the request's access token), what was denied
 // (when the service says), the WWW-Authenticate challenge summarised, and
 // what to do about it.
 //
-// Add the policy to a client's PerRetryPolicies:
+// Import it beside azcore's policy package under the name authpolicy:
 //
-//	p := authpolicy.New(&authpolicy.Options{TracerProvider: tp, MeterProvider: mp})
-//	client, err := armresources.NewClient(subscriptionID, cred, &arm.ClientOptions{
+//	import (
+//		"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+//		authpolicy "github.com/azauthtrace/azauthtrace/policy"
+//	)
+//
+// and add the policy to a client's PerRetryPolicies:
+//
+//	client, err := armresources.NewResourceGroupsClient(subscriptionID, cred, &arm.ClientOptions{
 //		ClientOptions: azcore.ClientOptions{
-//			PerRetryPolicies: []azpolicy.Policy{p},
+//			PerRetryPolicies: []policy.Policy{authpolicy.New(nil)},
 //		},
 //	})
+//
+// or wrap a transport:
+//
+//	httpClient := &http.Client{Transport: authpolicy.NewTransport(http.DefaultTransport, nil)}
 //
 // # Where the policy goes
 //
@@ -32,67 +45,74 @@
 // without recording (wrap the credential with the credential package to
 // see those).
 //
-// # What it records
+// # Which span a diagnosis goes on
 //
-// A successful response is returned as it is, with nothing recorded and no
-// allocation. For a failed one, the policy records the diagnosis in one of
-// two places, so that each HTTP request has exactly one client span:
+// The library changes no span it did not start, but one: the operation
+// span that azcore's own tracing started for the SDK method.
 //
-//   - When azcore's HTTP tracing is on (ClientOptions.TracingProvider, for
-//     example azotel) or the transport is instrumented (otelhttp), a span
-//     already describes the HTTP request, and it has ended by the time the
-//     policy sees the response. The policy then adds the diagnosis to the
-//     span that encloses it, the SDK operation's span (such as
-//     "Client.GetSecret"): the azauth.* and principal attributes and the
-//     status code (http.response.status_code) on the span itself, and an
-//     event named azauth.failure that also carries the
-//     request's method, sanitized URL, server address and status. If the
-//     operation meets several failures, the span's attributes describe the
-//     last one and each has its event. The operation span's status is set
-//     to Error, whatever the SDK client sets (some leave it unset on a
-//     403).
-//   - Otherwise the policy starts a span of its own, of kind Client, named
-//     "<method> <host>" (such as "GET management.azure.com"), as a child of
-//     the span in the request's context, starting when the try started and
-//     ending when its response arrived. It carries the request and failure
-//     attributes, error.type set to the status code, and status Error with a
-//     short description such as "403 permission: AuthorizationFailed". (When
-//     an instrumented transport made a span but nothing encloses it, the
-//     policy's span, of kind Internal, is nested under the transport's.)
+//   - When azcore's tracing is on (ClientOptions.TracingProvider, for
+//     example azotel) and started an operation span for the method (such
+//     as "Client.GetSecret"), each failure is an azauth.failure event on
+//     it, with the failure's attributes and the request's method,
+//     sanitized URL, server address and status. The operation's first
+//     failure also sets the span's attributes (the azauth.* and principal
+//     attributes and http.response.status_code), once, and every failure
+//     sets its status to Error with a short description such as
+//     "403 permission: AuthorizationFailed", whatever the SDK client sets.
+//   - Otherwise the policy or transport starts a span of its own, named
+//     "<method> <host>" (such as "GET management.azure.com"), from the
+//     start of the try to its response: of kind Client, a child of the
+//     span in the request's context; or of kind Internal, a child of the
+//     HTTP span that otelhttp or azcore recorded for the try, when there
+//     is one. It carries the request and failure attributes, error.type
+//     set to the status code, and status Error.
+//
+// The span in the request's context, whatever it is (a server span, a
+// consumer span), is never changed otherwise.
 //
 // # Challenges the client answers
 //
-// A 401 whose WWW-Authenticate challenge the client answers by itself is
-// no failure: a Continuous Access Evaluation claims challenge
-// (error="insufficient_claims" with claims), which azcore's bearer token
-// policy answers with a token for the claims, and a challenge that names
-// the authority and no error to a request sent without a token, which Key
-// Vault's challenge policy answers on a client's first request. The
-// policy records it as an
-// azauth.challenge event (or a span of its own, without status Error) with
-// azauth.challenge.kind ("claims" or "discovery"), and no azauth.class. It
-// then records the next try of the same operation whatever its status: as
-// its own span or, when azcore traces, as an azauth.challenge_retry event;
-// both carry azauth.challenge.retry=true and the status that says whether
-// the new token was accepted. azcore answers a challenge of each kind once
-// per request, a claims challenge last: a challenge after those is a
-// failure, and so is a discovery challenge to a request that carried a
-// token, as the service refused that token.
+// Some 401s are answered by the client by itself: a Continuous Access
+// Evaluation claims challenge (error="insufficient_claims" with claims)
+// to a request that carried a bearer token, which azcore's bearer token
+// policy answers with a token for the claims; and a discovery challenge,
+// which names the authority and no error, to a request that carried no
+// credential, which Key Vault's and Storage's clients answer on their
+// first request. The policy records such a 401 as answered only when a
+// later try of the same operation answers it: an azauth.challenge event
+// (or a span of its own without status Error) with azauth.challenge.kind
+// ("claims" or "discovery"), no azauth.class and no error.type, counted in
+// azauth.challenges; the try that answers it carries
+// azauth.challenge.retry=true (an azauth.challenge_retry event on an
+// operation span). A 401 that reaches the caller is a failure, once the
+// caller has read or closed its body; so is a challenge after one of the
+// same kind was answered, and a discovery challenge to a request that
+// carried a credential, as the service refused it.
 //
-// With a MeterProvider, the policy counts failures in azauth.failures, by
-// class, status code and server address, and answered challenges in
+// The transport sees each request on its own, not an operation: it
+// records a claims challenge as answered only with
+// [Options].AnswersClaimsChallenges (Kiota's request adapter answers
+// them), and every other 401 as a failure.
+//
+// # Metrics and what is never recorded
+//
+// With a MeterProvider, failures are counted in azauth.failures, by class,
+// status code and server address, and answered challenges in
 // azauth.challenges, by server address and kind.
 //
-// The policy never records the access token, the claims of a challenge, the
-// query string of the URL (except api-version), or an error's text. Names,
+// The access token, the claims of a challenge, the query string of the URL
+// (except api-version) and an error's text are never recorded. Names,
 // user principal names and e-mail addresses are recorded only with
 // [Options].RecordPrincipalNames.
 //
 // # What does not change
 //
-// The SDK sees the response the transport returned: the same status,
-// headers and body bytes, so an azcore.ResponseError reads as it does
-// without the policy, and retries behave as before. Errors (a failed
-// connection, a failed token request) are returned unchanged and not
-// recorded.
+// The caller sees the response the wrapped transport returned: the same
+// status, headers and body bytes, so an azcore.ResponseError reads as it
+// does without the policy, and retries behave as before. The transport
+// returns as soon as the transport it wraps does, and diagnoses a failure
+// from what the caller reads of the body, when the caller reaches its end
+// or closes it. Errors (a failed connection, a failed token request) are
+// returned unchanged and not recorded. A successful response is returned
+// as it is, with nothing recorded and no allocation.
 package policy
