@@ -9,9 +9,6 @@
 package safe
 
 import (
-	"encoding/base64"
-	"net/http"
-	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -78,74 +75,6 @@ type Value struct{ s string }
 // String returns the value.
 func (v Value) String() string { return v.s }
 
-// Scrubber cleans values. Beside the shapes of secrets, it redacts exact
-// values it was given: what a request carried (its Authorization header,
-// the values of its query), which a server may echo. The zero Scrubber
-// knows no such value.
-type Scrubber struct {
-	needles []string // the values, as needle makes them
-}
-
-// IsZero reports whether sc knows no value to redact.
-func (sc Scrubber) IsZero() bool { return len(sc.needles) == 0 }
-
-// minNeedle is the shortest exact value a Scrubber redacts: shorter ones
-// would redact ordinary words.
-const minNeedle = 8
-
-// With returns a Scrubber that also redacts each of values (and the parts
-// of each between spaces, dots, ampersands, semicolons and colons, such
-// as the three parts of a JWT), ignoring what is shorter than 8 bytes.
-func (sc Scrubber) With(values ...string) Scrubber {
-	out := Scrubber{needles: append([]string(nil), sc.needles...)}
-	add := func(v string) {
-		if len(v) < minNeedle {
-			return // a needle is never longer than its value
-		}
-		v = needle(v)
-		if len(v) >= minNeedle && !hasAnyByte(v, " \t\r\n") {
-			out.needles = append(out.needles, v)
-		}
-	}
-	for _, v := range values {
-		add(v)
-		for rest := v; rest != ""; {
-			part := rest
-			if i := strings.IndexAny(rest, " .&;:,"); i >= 0 {
-				part, rest = rest[:i], rest[i+1:]
-			} else {
-				rest = ""
-			}
-			add(part)
-			if _, after, ok := strings.Cut(part, "="); ok {
-				add(after)
-			}
-		}
-	}
-	return out
-}
-
-// WithClaims returns a Scrubber that also redacts the claims of a token
-// request, raw and in the base64 encodings credentials use when they
-// print them, whatever their length.
-func (sc Scrubber) WithClaims(claims string) Scrubber {
-	if len(claims) < 2 {
-		return sc // a Scrubber's values are never changed in place
-	}
-	out := Scrubber{needles: append([]string(nil), sc.needles...)}
-	raw := []byte(claims)
-	// The unpadded encodings are prefixes of the padded ones.
-	for _, v := range []string{claims, base64.RawStdEncoding.EncodeToString(raw), base64.RawURLEncoding.EncodeToString(raw)} {
-		out.needles = append(out.needles, needle(v))
-	}
-	return out
-}
-
-// needle returns v as redactWord compares words: percent-decoded, without
-// quotes. Exact values are matched as they are, in their case: a server
-// that echoes a token or a signature echoes its bytes.
-func needle(v string) string { return stripQuotes(percentDecode(v)) }
-
 // Clean returns s made fit for telemetry as a value of kind k by the zero
 // Scrubber.
 func Clean(k Kind, s string) Value { return Scrubber{}.Clean(k, s) }
@@ -187,95 +116,9 @@ func (sc Scrubber) Clean(k Kind, s string) Value {
 		}
 		return Value{s}
 	case URI:
-		return sc.uri(s, bound)
+		return sc.uri(s)
 	}
 	return Value{truncate(sc.redact(s, k != Name), bound)}
-}
-
-// knows reports whether s holds a value sc knows.
-func (sc Scrubber) knows(s string) bool {
-	for _, n := range sc.needles {
-		if strings.Contains(s, n) {
-			return true
-		}
-	}
-	return false
-}
-
-// isID reports whether s has the shape of a correlation or request ID:
-// see [ID].
-func isID(s string) bool {
-	if isPlaceholder(s) {
-		return true
-	}
-	if i := strings.IndexByte(s, ';'); i > 0 {
-		// Kusto's client request IDs: "<word>;<GUID>".
-		if !isWord(s[:i]) {
-			return false
-		}
-		s = s[i+1:]
-	} else if parts := strings.SplitN(s, ":", 3); len(parts) == 3 && isWord(parts[0]) && isRoutingTime(parts[1]) {
-		// ARM's routing request IDs: "WESTUS2:20240501T100000Z:<GUID>".
-		s = parts[2]
-	}
-	s = strings.Trim(s, "{}")
-	if i := strings.LastIndex(s, "_G"); i > 0 && IsDigits(strings.ReplaceAll(s[i+2:], "S", "")) {
-		s = s[:i] // Service Bus's tracking IDs: "<hex>_G12", "<hex>_G9S2"
-	} else if i := strings.LastIndex(s, "-G:"); i > 0 && IsDigits(s[i+3:]) {
-		s = s[:i] // IoT Hub's: "<hex>-G:4"
-	}
-	return isHexGroups(s)
-}
-
-// isHexGroups reports whether s is at least 8 hex digits in groups
-// separated by single dashes.
-func isHexGroups(s string) bool {
-	if s == "" || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
-		return false
-	}
-	digits := 0
-	for i := 0; i < len(s); i++ {
-		switch {
-		case isHex(s[i]):
-			digits++
-		case s[i] != '-':
-			return false
-		}
-	}
-	return digits >= 8
-}
-
-// isPlaceholder reports whether s is what people put in place of an ID in
-// a pasted error: "<traceId>", "xxxx-xxxx", "REDACTED".
-func isPlaceholder(s string) bool {
-	switch {
-	case len(s) > 2 && s[0] == '<' && s[len(s)-1] == '>':
-		return isWord(s[1 : len(s)-1])
-	case strings.EqualFold(s, "redacted"):
-		return true
-	}
-	return strings.Trim(s, "xX-") == "" && strings.ContainsAny(s, "xX")
-}
-
-func isWord(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isAlnum(rune(s[i])) && s[i] != '_' {
-			return false
-		}
-	}
-	return true
-}
-
-// IsDigits reports whether s is a non-empty run of ASCII digits.
-func IsDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
-
-// isRoutingTime reports whether s is a time as ARM writes it in its
-// routing request IDs: "20240501T100000Z".
-func isRoutingTime(s string) bool {
-	return len(s) == 16 && IsDigits(s[:8]) && s[8] == 'T' && IsDigits(s[9:15]) && s[15] == 'Z'
 }
 
 // shaped returns s when it is within bound and every rune of it is ok,
@@ -378,50 +221,3 @@ func truncate(s string, bound int) string {
 	return s[:sp] + ellipsis
 }
 
-// FromRequest returns a Scrubber that knows the secrets req carried: its
-// Authorization header and the other headers that carry keys, the
-// password of its URL, and the values of its query parameters but
-// api-version, those shaped like a version or a date, and plain words.
-func FromRequest(req *http.Request) Scrubber {
-	if req == nil {
-		return Scrubber{}
-	}
-	var values []string
-	for _, h := range credentialHeaders {
-		values = append(values, req.Header.Values(h)...)
-	}
-	if u := req.URL; u != nil {
-		if p, ok := u.User.Password(); ok {
-			values = append(values, p)
-		}
-		for _, kv := range strings.FieldsFunc(u.RawQuery, func(r rune) bool { return r == '&' || r == ';' }) {
-			k, v, _ := strings.Cut(kv, "=")
-			if k == "api-version" || IsVersion(v) || !secretQueryValue(k, v) {
-				continue
-			}
-			values = append(values, v)
-			if uv, err := url.QueryUnescape(v); err == nil && uv != v {
-				values = append(values, uv)
-			}
-		}
-	}
-	return Scrubber{}.With(values...)
-}
-
-// secretQueryValue reports whether the value of query parameter k may be
-// a secret to look for: any value of a secret parameter (sig, code, key,
-// token, ...), and values of others that are not plain words (a plain word
-// such as restype=container would redact that word everywhere).
-func secretQueryValue(k, v string) bool {
-	if hasSecretParam(strings.ToLower(k)+"=") || strings.EqualFold(k, "code") {
-		return true
-	}
-	return len(v) >= 16 || strings.IndexFunc(v, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') }) >= 0
-}
-
-// credentialHeaders are the request headers that carry a credential.
-var credentialHeaders = []string{
-	"Authorization", "Proxy-Authorization", "Api-Key", "Ocp-Apim-Subscription-Key", "X-Api-Key",
-	"Secret", "X-Identity-Header", "X-Ms-Copy-Source-Authorization", "Cookie",
-	"Servicebusauthorization", "X-Ms-Authorization-Auxiliary",
-}

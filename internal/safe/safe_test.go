@@ -146,10 +146,11 @@ func TestCleanKinds(t *testing.T) {
 
 func TestScrubberRedactsExactValues(t *testing.T) {
 	const token = "opaqueCANARYtoken"
-	// Quotes of each kind around a value are not part of it.
-	sc := Scrubber{}.With("Bearer "+token, "CANARYqueryValue", "short", "`CANARYbacktick`", "'CANARYapostrophe'")
+	// Quotes of each kind around a value are not part of it; a value with
+	// spaces is matched whole.
+	sc := Scrubber{}.With("pass phrase "+token, "CANARYqueryValue", "short", "`CANARYbacktick`", "'CANARYapostrophe'")
 	for _, in := range []string{
-		"the service echoed " + token,
+		"the service echoed pass phrase " + token,
 		"echo%3A%20opaque%43ANARYtoken",
 		"query=CANARYqueryValue&x=1",
 		"echoed CANARYbacktick and CANARYapostrophe",
