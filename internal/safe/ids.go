@@ -134,7 +134,6 @@ func IsGUID(s string) bool {
 	return isGUID(s)
 }
 
-
 // IsVersion reports whether v has the shape of an api-version: digits,
 // dots and dashes, letters only after a dash ("2022-09-01", "7.5",
 // "2024-05-01-preview").

@@ -220,4 +220,3 @@ func truncate(s string, bound int) string {
 	}
 	return s[:sp] + ellipsis
 }
-

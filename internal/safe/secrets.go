@@ -178,4 +178,3 @@ func charClass(c byte) int {
 	}
 	return 3
 }
-
