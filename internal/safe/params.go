@@ -175,9 +175,9 @@ func redactParams(s string) string {
 		if !quoted && strings.Contains(LowerASCII(name), "authorization") && isScheme(v) {
 			continue // "Authorization: Bearer x": the scheme rule redacts x
 		}
-		if !quoted && s[i+1] == ' ' && ends == valueEnds && isPlainWord(v) {
-			// "ExpiredToken: The token is expired.": prose puts a space
-			// after its labels, and a key, a token or a signature is made
+		if !quoted && s[i] == ':' && s[i+1] == ' ' && ends == valueEnds && isPlainWord(v) {
+			// "ExpiredToken: The token is expired.": prose puts a colon
+			// and a space after its labels, and a key, a token or a signature is made
 			// by a machine, never a word of letters. (A password may be,
 			// and is redacted all the same.)
 			continue

@@ -2,9 +2,9 @@ package safe
 
 import "strings"
 
-// The shapes of secrets that a word is redacted for even when its parts
-// are each harmless: a token or key cut by the separators base64url and
-// secrets have.
+// The shapes of secrets that a word is redacted for even when each of its
+// segments is harmless: a token cut into short pieces by the separators
+// base64url, JWTs and client secrets have.
 
 func isBase64(c byte) bool { return base64Bytes[c] }
 
@@ -91,90 +91,4 @@ func hasRefreshToken(s string) bool {
 		}
 	}
 	return false
-}
-
-// hasRandomRun reports whether s holds a long run of base64 or hex that
-// looks random: a key, a signature, an opaque token. GUIDs are not.
-func hasRandomRun(s string) bool {
-	if len(s) < 20 {
-		return false
-	}
-	return runs(s, isBase64, func(run string) bool {
-		return len(run) >= 20 && nonGUIDs(run, func(part string) bool {
-			return looksRandom(part, 20, 3, 0.4) || looksRandom(part, 32, 2, 0.4) || isHexKey(part)
-		})
-	})
-}
-
-// nonGUIDs calls f for each part of s around the GUIDs in it, and
-// reports whether f did for one.
-func nonGUIDs(s string, f func(part string) bool) bool {
-	for i := 0; i+36 <= len(s); i++ {
-		if s[i+8] == '-' && isGUID(s[i:i+36]) {
-			if f(s[:i]) {
-				return true
-			}
-			s, i = s[i+36:], -1
-		}
-	}
-	return f(s)
-}
-
-// isHexKey reports whether s is at least 32 hex digits, letters and
-// digits both, as API keys are.
-func isHexKey(s string) bool {
-	if len(s) < 32 {
-		return false
-	}
-	letter, digit := false, false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case '0' <= c && c <= '9':
-			digit = true
-		case isHex(c):
-			letter = true
-		default:
-			return false
-		}
-	}
-	return letter && digit
-}
-
-// looksRandom reports whether s, of at least min bytes, mixes at least
-// classes of upper-case letters, lower-case letters and digits, with at
-// least ratio changes of class per pair of neighbours: words, camel case
-// and names change class far less often than random base64.
-func looksRandom(s string, min, classes int, ratio float64) bool {
-	if len(s) < min {
-		return false
-	}
-	var has [4]bool
-	changes, last := 0, -1
-	for i := 0; i < len(s); i++ {
-		c := charClass(s[i])
-		has[c] = true
-		if last >= 0 && c != last {
-			changes++
-		}
-		last = c
-	}
-	n := 0
-	for _, h := range has[:3] {
-		if h {
-			n++
-		}
-	}
-	return n >= classes && float64(changes) >= ratio*float64(len(s)-1)
-}
-
-func charClass(c byte) int {
-	switch {
-	case 'A' <= c && c <= 'Z':
-		return 0
-	case 'a' <= c && c <= 'z':
-		return 1
-	case '0' <= c && c <= '9':
-		return 2
-	}
-	return 3
 }

@@ -138,7 +138,7 @@ func (sc Scrubber) cleanURLs(w string) string {
 			start--
 		}
 		end := i + 3
-		for end < len(w) && !strings.ContainsRune(" '\"`<>()[]{}\\", rune(w[end])) {
+		for end < len(w) && !strings.ContainsRune(" ;'\"`<>()[]{}\\", rune(w[end])) {
 			end++
 		}
 		raw := strings.TrimRight(w[start:end], ".,;:")

@@ -1,6 +1,7 @@
 package safe
 
 import (
+	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -56,13 +57,13 @@ func (sc Scrubber) redactWord(w string, emails bool) string {
 	if w == Redacted {
 		return w
 	}
-	decoded := percentDecode(percentDecode(w))
+	decoded := decode(w)
 	if sc.knowsWord(decoded) {
 		return Redacted
 	}
 	if strings.Contains(w, "://") {
 		w = sc.cleanURLs(w)
-		decoded = percentDecode(percentDecode(w))
+		decoded = decode(w)
 	}
 	if decoded != w {
 		// What the escapes hide is judged as if it were written out.
@@ -73,8 +74,19 @@ func (sc Scrubber) redactWord(w string, emails bool) string {
 		w = redactEmails(w)
 		decoded = w
 	}
-	if hasJWT(decoded) || hasClientSecret(decoded) || hasRefreshToken(decoded) || hasRandomRun(decoded) || !harmless(decoded) {
+	if hasJWT(decoded) || hasClientSecret(decoded) || hasRefreshToken(decoded) || !harmless(decoded) {
 		return Redacted
+	}
+	return w
+}
+
+// decode returns w with its percent escapes (twice: a value encoded in a
+// query that was encoded again) and HTML's character references decoded:
+// what a word says, whichever way it was written.
+func decode(w string) string {
+	w = percentDecode(percentDecode(w))
+	if strings.IndexByte(w, '&') >= 0 && strings.IndexByte(w, ';') >= 0 {
+		w = html.UnescapeString(w)
 	}
 	return w
 }
