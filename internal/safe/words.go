@@ -139,7 +139,7 @@ const (
 
 // asciiSegment reports whether s, a run of ASCII letters and digits, has
 // a harmless shape: a number of at most 24 digits, a group of at most 12
-// hex digits (a GUID's), or a word whose parts are words and numbers: at
+// hex digits in one case (a GUID's), or a word whose parts are words and numbers: at
 // most three runs of letters and digits ("AADSTS7000215", "T100000Z",
 // "KD2RunQuery", "v2"; five when the segment has at most 10 characters),
 // each run of letters a word, or camel-case words of at most 24 letters
@@ -149,8 +149,8 @@ func asciiSegment(s string) bool {
 	if len(s) > maxSegment || len(s) >= hexKey && isHexRun(s) {
 		return false
 	}
-	if len(s) <= hexGroup && isHexRun(s) {
-		return true
+	if len(s) <= hexGroup && isHexRun(s) && (strings.ToLower(s) == s || strings.ToUpper(s) == s) {
+		return true // a GUID's group, in one case as GUIDs are written
 	}
 	runs := 0
 	for i := 0; i < len(s); {
