@@ -1,7 +1,11 @@
 // Package safe is the one place where a string taken from a response, an
 // error text or a request becomes a value fit for telemetry: valid UTF-8,
 // without control or invisible characters, bounded in length by its kind,
-// and without anything that looks like a secret.
+// and made only of shapes it can name as harmless. Free text keeps the
+// words, numbers, IDs, paths and links whose every part has such a shape
+// and redacts the rest; values of a fixed shape (IDs, codes, URIs, hosts,
+// times, methods) are kept whole or not at all. docs/redaction.md lists
+// the rules.
 //
 // Every such string goes through [Scrubber.Clean] (or [Clean]), which
 // returns a [Value]. The recording packages build their attributes from
@@ -22,8 +26,11 @@ type Kind uint8
 
 // The kinds of value.
 const (
-	// Text is a description: one line of at most TextBound bytes, words
-	// that look secret or personal redacted.
+	// Text is a description: one line of at most TextBound bytes, with
+	// the values of secret parameters, the credentials after
+	// authentication schemes, e-mail addresses, links to hosts that are
+	// neither Microsoft's nor the request's, and every word that is not
+	// of a harmless shape redacted.
 	Text Kind = iota
 	// Name is a principal's name, which the user asked to record: Text's
 	// rules but e-mail addresses and user principal names are kept; 256
@@ -35,18 +42,21 @@ const (
 	// Code is an error code or a credential type: at most 128 bytes of
 	// letters, digits and _ . : / -, or nothing.
 	Code
-	// ID is a correlation or request ID of a known shape, at most 64
-	// bytes, or nothing: hex digits in groups (a GUID, with braces or
-	// without dashes, or a part of one), with Service Bus's "_G<n>" or
-	// IoT Hub's "-G:<n>" after it, a word and ";" before it (Kusto's
-	// "KD2RunQuery;<GUID>"), or ARM's "<region>:<time>Z:" routing prefix;
-	// or the placeholder of a pasted error ("<traceId>", "xxxx",
-	// "REDACTED").
+	// ID is a correlation or request ID, at most 64 bytes, whose whole
+	// value has one of the documented shapes, or nothing: a GUID (with
+	// braces, or without dashes: 32 hex digits), hex groups of at most 12
+	// digits (a part of a GUID), Service Bus's "<GUID>_G<n>", IoT Hub's
+	// "<GUID>-G:<n>", Kusto's "<word>;<GUID>", ARM's
+	// "<region>:<yyyymmddThhmmssZ>:<GUID>"; or the placeholder of a pasted
+	// error ("<traceId>", "xxxx", "REDACTED").
 	ID
-	// URI is a URL: scheme://host/path, without user information, with no
-	// query parameter but api-version and a numeric code, and no fragment
-	// but a page's anchor; 512 bytes. A value that is not a URL is taken as
-	// a Code.
+	// URI is a URL on a Microsoft or Azure host, a host reserved for
+	// examples, a platform address (IMDS, the loopback), or the host of
+	// the request the Scrubber knows: scheme://host/path with each path
+	// segment that is not a harmless word redacted, no user information,
+	// no query parameter but api-version (and a numeric code on Entra ID's
+	// error page), no fragment but a page's anchor; 512 bytes; or nothing.
+	// A value that is not a URL is taken as a Code.
 	URI
 	// Timestamp is a time as a service wrote it: at most 40 bytes of
 	// letters, digits, spaces and : . + - , with at least four digits,
@@ -81,8 +91,8 @@ func Clean(k Kind, s string) Value { return Scrubber{}.Clean(k, s) }
 
 // Clean returns s made fit for telemetry as a value of kind k: valid
 // UTF-8 without control or invisible characters, within the kind's bound,
-// and with every word that holds a value sc knows or the shape of a
-// secret redacted (the README lists the rules). IDs, codes, timestamps,
+// and with every word that holds a value sc knows or is not of a harmless
+// shape redacted (docs/redaction.md lists the rules). IDs, codes, timestamps,
 // hosts and methods that break their kind's shape come out empty. Clean
 // takes time and memory linear in the part of s it reads, at most four
 // times the kind's bound, and Clean(k, Clean(k, s)) is Clean(k, s).
