@@ -65,6 +65,10 @@ func TestCleanURIParts(t *testing.T) {
 		{"https://attacker.contoso.net/" + adoPAT, ""},
 		{"https://login.microsoftonline.com/common/" + adoPAT + "/x", "https://login.microsoftonline.com/common/" + Redacted + "/x"},
 		{"https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes#aadsts-error-codes", "https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes#aadsts-error-codes"},
+		{"https://graph.microsoft.com/v1.0/users/someone%40contoso.com/memberOf", "https://graph.microsoft.com/v1.0/users/" + Redacted + "/memberOf"},
+		{"https://graph.microsoft.com/v1.0/users/john.doe_contoso.com%23EXT%23%40fabrikam.onmicrosoft.com", "https://graph.microsoft.com/v1.0/users/" + Redacted},
+		{"api://AzureADTokenExchange", "api://AzureADTokenExchange"},
+		{"http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.azure.com", "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01"},
 		{"https://storage.azure.com/", "https://storage.azure.com/"},
 		{"https://vault.azure.net", "https://vault.azure.net"},
 	} {
