@@ -16,18 +16,43 @@ var schemes = []string{
 	"scram-sha-256", "vapid",
 }
 
-// schemeOf returns the scheme w names, glued or not to its header's name,
-// and whether the header is named (an Authorization header's value is
-// always a credential); or "".
-func schemeOf(w string) (scheme string, named bool) {
-	w = strings.Trim(w, "\"'`,;(){}[]<>\\")
-	if i := strings.LastIndexAny(w, ":="); i >= 0 {
-		w, named = strings.Trim(w[i+1:], "\"'`\\"), true
+// schemeOf reports whether w names a scheme, alone or glued to its
+// header's name ("Authorization:Basic", "\"Authorization\":\"Basic"), and
+// whether the header is named (an Authorization header's value is always
+// a credential). It reads w's last run of letters, digits and dashes,
+// inside the quotes and punctuation around words.
+func schemeOf(w string) (scheme, named bool) {
+	end := len(w)
+	for end > 0 && strings.IndexByte(wordPunct, w[end-1]) >= 0 {
+		end--
 	}
-	if isScheme(w) {
-		return w, named
+	start := end
+	for start > 0 && (isAlnum(rune(w[start-1])) || w[start-1] == '-') {
+		start--
 	}
-	return "", false
+	if !isScheme(w[start:end]) {
+		return false, false
+	}
+	before := strings.TrimRight(w[:start], "\"'`\\")
+	switch {
+	case before == "" || strings.Trim(before, wordPunct) == "":
+		return true, false
+	case before[len(before)-1] == ':' || before[len(before)-1] == '=':
+		return true, true
+	}
+	return false, false
+}
+
+// wordPunct is the punctuation around a word.
+const wordPunct = "\"'`,;(){}[]<>\\"
+
+// isHeader reports whether w is a header's name that an authentication
+// scheme and its credential follow: "Authorization:",
+// "Proxy-Authorization:".
+func isHeader(w string) bool {
+	w = strings.Trim(w, "\"'`")
+	const name = "authorization:"
+	return len(w) >= len(name) && strings.EqualFold(w[len(w)-len(name):], name)
 }
 
 // isScheme reports whether w is an authentication scheme.
@@ -97,10 +122,10 @@ func redactSchemes(s string) string {
 				b.WriteString(Redacted)
 				last = end
 			}
-		} else if scheme, glued := schemeOf(w); scheme != "" {
+		} else if scheme, glued := schemeOf(w); scheme {
 			pending, named = true, glued || header
 		}
-		header = strings.HasSuffix(LowerASCII(strings.Trim(w, "\"'`")), "authorization:")
+		header = isHeader(w)
 		start = end + 1
 	}
 	if last == 0 {

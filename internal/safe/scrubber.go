@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -34,32 +35,33 @@ func (sc Scrubber) With(values ...string) Scrubber {
 	out := Scrubber{needles: append([]string(nil), sc.needles...), hosts: sc.hosts}
 	add := func(v string) {
 		if len(v) < minNeedle {
-			return // a needle is never longer than its value
+			return // shorter ones would redact ordinary words
 		}
-		v = needle(v)
-		if len(v) < minNeedle {
-			return
-		}
-		out.needles = append(out.needles, v)
-		if j := jsonEscape(v); j != v {
-			out.needles = append(out.needles, j)
+		for _, n := range [...]string{v, jsonEscape(v)} {
+			if !slices.Contains(out.needles, n) {
+				out.needles = append(out.needles, n)
+			}
 		}
 	}
 	for _, v := range values {
+		if len(v) < minNeedle {
+			continue // a needle is never longer than its value
+		}
+		v = needle(v)
 		add(v)
 		for rest := v; rest != ""; {
 			part := rest
 			if i := strings.IndexAny(rest, ".&;:,"); i >= 0 {
 				part, rest = rest[:i], rest[i+1:]
+			} else if part == v {
+				break // v has no parts
 			} else {
 				rest = ""
 			}
-			if part == v {
-				break
-			}
+			part = strings.Trim(part, quotes)
 			add(part)
 			if _, after, ok := strings.Cut(part, "="); ok {
-				add(after)
+				add(strings.Trim(after, quotes))
 			}
 		}
 	}
@@ -68,12 +70,21 @@ func (sc Scrubber) With(values ...string) Scrubber {
 
 // jsonEscape returns v as it is written inside a JSON string.
 func jsonEscape(v string) string {
+	if !needsJSONEscape(v) {
+		return v
+	}
 	b, err := json.Marshal(v)
 	if err != nil || len(b) < 2 {
 		return v
 	}
 	return string(b[1 : len(b)-1])
 }
+
+// needsJSONEscape reports whether a JSON string writes v, a needle (one
+// line without control characters), otherwise than as it is: v holds a
+// quote, a backslash, or what encoders escape for HTML (< > &) or for
+// JavaScript (U+2028 and U+2029, whose UTF-8 starts with 0xE2).
+func needsJSONEscape(v string) bool { return hasAnyByte(v, "\"\\<>&\xe2") }
 
 // WithClaims returns a Scrubber that also redacts the claims of a token
 // request, raw and in the base64 encodings credentials use when they
@@ -96,8 +107,11 @@ func (sc Scrubber) WithClaims(claims string) Scrubber {
 // around it. Exact values are matched as they are, in their case: a
 // server that echoes a token or a signature echoes its bytes.
 func needle(v string) string {
-	return strings.Trim(normalize(percentDecode(v), len(v)), "\"'`")
+	return strings.Trim(normalize(percentDecode(v), len(v)), quotes)
 }
+
+// quotes are the quotes around a value, which are not part of it.
+const quotes = "\"'`"
 
 // redactKnown returns s with each value sc knows replaced by Redacted.
 func (sc Scrubber) redactKnown(s string) string {
@@ -140,10 +154,11 @@ func FromRequest(req *http.Request) Scrubber {
 	var values []string
 	for _, h := range credentialHeaders {
 		for _, v := range req.Header.Values(h) {
-			values = append(values, v)
-			if _, cred, ok := strings.Cut(strings.TrimSpace(v), " "); ok {
-				values = append(values, strings.TrimSpace(cred))
+			// The credential after a scheme is what a server echoes.
+			if scheme, cred, ok := strings.Cut(strings.TrimSpace(v), " "); ok && isScheme(scheme) {
+				v = strings.TrimSpace(cred)
 			}
+			values = append(values, v)
 		}
 	}
 	var hosts []string
