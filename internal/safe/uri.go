@@ -127,32 +127,44 @@ func (sc Scrubber) cleanURL(u *url.URL) (string, bool) {
 // Redacted.
 func (sc Scrubber) cleanURLs(w string) string {
 	var b strings.Builder
+	changed, rest := false, w
 	for {
-		i := strings.Index(w, "://")
+		i := strings.Index(rest, "://")
 		if i < 0 {
-			b.WriteString(w)
-			return b.String()
+			break
 		}
 		start := i
-		for start > 0 && isSchemeChar(w[start-1]) {
+		for start > 0 && isSchemeChar(rest[start-1]) {
 			start--
 		}
 		end := i + 3
-		for end < len(w) && !strings.ContainsRune(" ;'\"`<>()[]{}\\", rune(w[end])) {
+		for end < len(rest) && !strings.ContainsRune(" ;'\"`<>()[]{}\\", rune(rest[end])) {
 			end++
 		}
-		raw := strings.TrimRight(w[start:end], ".,;:")
+		raw := strings.TrimRight(rest[start:end], ".,;:")
 		end = start + len(raw)
-		b.WriteString(w[:start])
 		out := Redacted
 		if u, err := url.Parse(raw); err == nil && u.Host != "" && u.Opaque == "" {
 			if s, ok := sc.cleanURL(u); ok {
 				out = s
 			}
 		}
-		b.WriteString(out)
-		w = w[end:]
+		if out != raw && !changed {
+			changed = true
+			b.Grow(len(w))
+			b.WriteString(w[:len(w)-len(rest)])
+		}
+		if changed {
+			b.WriteString(rest[:start])
+			b.WriteString(out)
+		}
+		rest = rest[end:]
 	}
+	if !changed {
+		return w
+	}
+	b.WriteString(rest)
+	return b.String()
 }
 
 func isSchemeChar(c byte) bool {

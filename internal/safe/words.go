@@ -67,7 +67,8 @@ func (sc Scrubber) redactWord(w string, emails bool) string {
 	}
 	if decoded != w {
 		// What the escapes hide is judged as if it were written out.
-		if redactSchemes(redactParams(decoded)) != decoded || emails && redactEmails(decoded) != decoded {
+		if redactSchemes(redactParams(decoded)) != decoded || emails && redactEmails(decoded) != decoded ||
+			strings.Contains(decoded, "://") && sc.cleanURLs(decoded) != decoded {
 			return Redacted
 		}
 	} else if emails && strings.IndexByte(w, '@') >= 0 {
@@ -97,6 +98,23 @@ func decode(w string) string {
 // encodings of secrets are ASCII.
 func harmless(w string) bool {
 	for i := 0; i < len(w); {
+		if c := w[i]; c < utf8.RuneSelf {
+			if !isAlnum(rune(c)) {
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(w) && isAlnum(rune(w[j])) {
+				j++
+			}
+			if j == len(w) || w[j] < utf8.RuneSelf {
+				if !asciiSegment(w[i:j]) {
+					return false
+				}
+				i = j
+				continue
+			}
+		}
 		r, n := utf8.DecodeRuneInString(w[i:])
 		if !isSegmentRune(r) {
 			i += n

@@ -123,6 +123,8 @@ func TestURLsInText(t *testing.T) {
 		{"see https://attacker.contoso.net/x now", "see " + Redacted + " now"},
 		{"see https://eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.login.microsoftonline.com/x now", "see " + Redacted + " now"},
 		{"see https://graph.microsoft.com/v1.0/users/someone%40contoso.com now", "see https://graph.microsoft.com/v1.0/users/" + Redacted + " now"},
+		{"redirect_uri=https%3A%2F%2Fattacker.contoso.net%2Fcb sent", Redacted + " sent"},
+		{"resource=https%3A%2F%2Fmanagement.azure.com%2F sent", "resource=https%3A%2F%2Fmanagement.azure.com%2F sent"},
 	} {
 		if got := Clean(Text, tc.in).String(); got != tc.want {
 			t.Errorf("Clean(Text, %q)\n = %q\nwant %q", tc.in, got, tc.want)
