@@ -102,9 +102,10 @@ func TestScrubberWithSpaces(t *testing.T) {
 		`the value my "secret" pass phrase leaked`,
 		`the value my%20%22secret%22%20pass%20phrase leaked`,
 		`{"v":"my \"secret\" pass phrase"} leaked`,
+		`the value my+%22secret%22+pass+phrase leaked`,
 	} {
 		got := sc.Clean(Text, in).String()
-		if strings.Contains(got, "pass phrase") || strings.Contains(got, "pass%20phrase") {
+		if strings.Contains(got, "phrase") {
 			t.Errorf("Clean(%q) = %q", in, got)
 		}
 		if !strings.Contains(got, "leaked") {

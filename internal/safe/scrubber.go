@@ -28,7 +28,7 @@ const minNeedle = 8
 
 // With returns a Scrubber that also redacts each of values, ignoring what
 // is shorter than 8 bytes: each value as a whole, spaces and all, as it
-// is, percent-decoded and escaped as in a JSON string; and the parts of
+// is, percent-decoded, form-encoded and escaped as in a JSON string; and the parts of
 // each between dots, ampersands, semicolons, colons and commas (such as
 // the three parts of a JWT), and after the "=" of a part.
 func (sc Scrubber) With(values ...string) Scrubber {
@@ -37,7 +37,11 @@ func (sc Scrubber) With(values ...string) Scrubber {
 		if len(v) < minNeedle {
 			return // shorter ones would redact ordinary words
 		}
-		for _, n := range [...]string{v, jsonEscape(v)} {
+		forms := []string{v, jsonEscape(v)}
+		if strings.IndexByte(v, ' ') >= 0 {
+			forms = append(forms, url.QueryEscape(v)) // a form body's "+" for spaces
+		}
+		for _, n := range forms {
 			if !slices.Contains(out.needles, n) {
 				out.needles = append(out.needles, n)
 			}
