@@ -50,8 +50,13 @@ const wordPunct = "\"'`,;(){}[]<>\\"
 // scheme and its credential follow: "Authorization:",
 // "Proxy-Authorization:".
 func isHeader(w string) bool {
-	w = strings.Trim(w, "\"'`")
+	for w != "" && strings.IndexByte(quotes, w[len(w)-1]) >= 0 {
+		w = w[:len(w)-1]
+	}
 	const name = "authorization:"
+	if w == "" || w[len(w)-1] != ':' {
+		return false
+	}
 	return len(w) >= len(name) && strings.EqualFold(w[len(w)-len(name):], name)
 }
 
@@ -61,7 +66,7 @@ func isScheme(w string) bool {
 		return false
 	}
 	for _, s := range schemes {
-		if strings.EqualFold(w, s) {
+		if len(w) == len(s) && strings.EqualFold(w, s) {
 			return true
 		}
 	}

@@ -70,6 +70,9 @@ func hasClientSecret(s string) bool {
 // ("0.A" or "1.A" and at least 30 base64url characters) or a Microsoft
 // account token ("M.C" or "M.R" and as many), not inside a longer run.
 func hasRefreshToken(s string) bool {
+	if strings.IndexByte(s, '.') < 0 {
+		return false // every prefix has a dot
+	}
 	for _, prefix := range [...]string{"0.A", "1.A", "M.C", "M.R"} {
 		for from := 0; ; {
 			i := strings.Index(s[from:], prefix)
