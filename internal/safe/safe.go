@@ -1,7 +1,11 @@
 // Package safe is the one place where a string taken from a response, an
 // error text or a request becomes a value fit for telemetry: valid UTF-8,
 // without control or invisible characters, bounded in length by its kind,
-// and without anything that looks like a secret.
+// and made only of shapes it can name as harmless. Free text keeps the
+// words, numbers, IDs, paths and links whose every part has such a shape
+// and redacts the rest; values of a fixed shape (IDs, codes, URIs, hosts,
+// times, methods) are kept whole or not at all. docs/redaction.md lists
+// the rules.
 //
 // Every such string goes through [Scrubber.Clean] (or [Clean]), which
 // returns a [Value]. The recording packages build their attributes from
@@ -9,9 +13,6 @@
 package safe
 
 import (
-	"encoding/base64"
-	"net/http"
-	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -25,8 +26,11 @@ type Kind uint8
 
 // The kinds of value.
 const (
-	// Text is a description: one line of at most TextBound bytes, words
-	// that look secret or personal redacted.
+	// Text is a description: one line of at most TextBound bytes, with
+	// the values of secret parameters, the credentials after
+	// authentication schemes, e-mail addresses, links to hosts that are
+	// neither Microsoft's nor the request's, and every word that is not
+	// of a harmless shape redacted.
 	Text Kind = iota
 	// Name is a principal's name, which the user asked to record: Text's
 	// rules but e-mail addresses and user principal names are kept; 256
@@ -38,18 +42,21 @@ const (
 	// Code is an error code or a credential type: at most 128 bytes of
 	// letters, digits and _ . : / -, or nothing.
 	Code
-	// ID is a correlation or request ID of a known shape, at most 64
-	// bytes, or nothing: hex digits in groups (a GUID, with braces or
-	// without dashes, or a part of one), with Service Bus's "_G<n>" or
-	// IoT Hub's "-G:<n>" after it, a word and ";" before it (Kusto's
-	// "KD2RunQuery;<GUID>"), or ARM's "<region>:<time>Z:" routing prefix;
-	// or the placeholder of a pasted error ("<traceId>", "xxxx",
-	// "REDACTED").
+	// ID is a correlation or request ID, at most 64 bytes, whose whole
+	// value has one of the documented shapes, or nothing: a GUID (with
+	// braces, or without dashes: 32 hex digits), hex groups of at most 12
+	// digits (a part of a GUID), Service Bus's "<GUID>_G<n>", IoT Hub's
+	// "<GUID>-G:<n>", Kusto's "<word>;<GUID>", ARM's
+	// "<region>:<yyyymmddThhmmssZ>:<GUID>"; or the placeholder of a pasted
+	// error ("<traceId>", "xxxx", "REDACTED").
 	ID
-	// URI is a URL: scheme://host/path, without user information, with no
-	// query parameter but api-version and a numeric code, and no fragment
-	// but a page's anchor; 512 bytes. A value that is not a URL is taken as
-	// a Code.
+	// URI is a URL on a Microsoft or Azure host, a host reserved for
+	// examples, a platform address (IMDS, the loopback), or the host of
+	// the request the Scrubber knows: scheme://host/path with each path
+	// segment that is not a harmless word redacted, no user information,
+	// no query parameter but api-version (and a numeric code on Entra ID's
+	// error page), no fragment but a page's anchor; 512 bytes; or nothing.
+	// A value that is not a URL is taken as a Code.
 	URI
 	// Timestamp is a time as a service wrote it: at most 40 bytes of
 	// letters, digits, spaces and : . + - , with at least four digits,
@@ -86,82 +93,14 @@ type Value struct{ s string }
 // String returns the value.
 func (v Value) String() string { return v.s }
 
-// Scrubber cleans values. Beside the shapes of secrets, it redacts exact
-// values it was given: what a request carried (its Authorization header,
-// the values of its query), which a server may echo. The zero Scrubber
-// knows no such value.
-type Scrubber struct {
-	needles []string // the values, as needle makes them
-}
-
-// IsZero reports whether sc knows no value to redact.
-func (sc Scrubber) IsZero() bool { return len(sc.needles) == 0 }
-
-// minNeedle is the shortest exact value a Scrubber redacts: shorter ones
-// would redact ordinary words.
-const minNeedle = 8
-
-// With returns a Scrubber that also redacts each of values (and the parts
-// of each between spaces, dots, ampersands, semicolons and colons, such
-// as the three parts of a JWT), ignoring what is shorter than 8 bytes.
-func (sc Scrubber) With(values ...string) Scrubber {
-	out := Scrubber{needles: append([]string(nil), sc.needles...)}
-	add := func(v string) {
-		if len(v) < minNeedle {
-			return // a needle is never longer than its value
-		}
-		v = needle(v)
-		if len(v) >= minNeedle && !hasAnyByte(v, " \t\r\n") {
-			out.needles = append(out.needles, v)
-		}
-	}
-	for _, v := range values {
-		add(v)
-		for rest := v; rest != ""; {
-			part := rest
-			if i := strings.IndexAny(rest, " .&;:,"); i >= 0 {
-				part, rest = rest[:i], rest[i+1:]
-			} else {
-				rest = ""
-			}
-			add(part)
-			if _, after, ok := strings.Cut(part, "="); ok {
-				add(after)
-			}
-		}
-	}
-	return out
-}
-
-// WithClaims returns a Scrubber that also redacts the claims of a token
-// request, raw and in the base64 encodings credentials use when they
-// print them, whatever their length.
-func (sc Scrubber) WithClaims(claims string) Scrubber {
-	if len(claims) < 2 {
-		return sc // a Scrubber's values are never changed in place
-	}
-	out := Scrubber{needles: append([]string(nil), sc.needles...)}
-	raw := []byte(claims)
-	// The unpadded encodings are prefixes of the padded ones.
-	for _, v := range []string{claims, base64.RawStdEncoding.EncodeToString(raw), base64.RawURLEncoding.EncodeToString(raw)} {
-		out.needles = append(out.needles, needle(v))
-	}
-	return out
-}
-
-// needle returns v as redactWord compares words: percent-decoded, without
-// quotes. Exact values are matched as they are, in their case: a server
-// that echoes a token or a signature echoes its bytes.
-func needle(v string) string { return stripQuotes(percentDecode(v)) }
-
 // Clean returns s made fit for telemetry as a value of kind k by the zero
 // Scrubber.
 func Clean(k Kind, s string) Value { return Scrubber{}.Clean(k, s) }
 
 // Clean returns s made fit for telemetry as a value of kind k: valid
 // UTF-8 without control or invisible characters, within the kind's bound,
-// and with every word that holds a value sc knows or the shape of a
-// secret redacted (the README lists the rules). IDs, codes, timestamps,
+// and with every word that holds a value sc knows or is not of a harmless
+// shape redacted (docs/redaction.md lists the rules). IDs, codes, timestamps,
 // hosts and methods that break their kind's shape come out empty. Clean
 // takes time and memory linear in the part of s it reads, at most four
 // times the kind's bound, and Clean(k, Clean(k, s)) is Clean(k, s).
@@ -198,95 +137,9 @@ func (sc Scrubber) Clean(k Kind, s string) Value {
 		}
 		return Value{s}
 	case URI:
-		return sc.uri(s, bound)
+		return sc.uri(s)
 	}
 	return Value{truncate(sc.redact(s, k != Name), bound)}
-}
-
-// knows reports whether s holds a value sc knows.
-func (sc Scrubber) knows(s string) bool {
-	for _, n := range sc.needles {
-		if strings.Contains(s, n) {
-			return true
-		}
-	}
-	return false
-}
-
-// isID reports whether s has the shape of a correlation or request ID:
-// see [ID].
-func isID(s string) bool {
-	if isPlaceholder(s) {
-		return true
-	}
-	if i := strings.IndexByte(s, ';'); i > 0 {
-		// Kusto's client request IDs: "<word>;<GUID>".
-		if !isWord(s[:i]) {
-			return false
-		}
-		s = s[i+1:]
-	} else if parts := strings.SplitN(s, ":", 3); len(parts) == 3 && isWord(parts[0]) && isRoutingTime(parts[1]) {
-		// ARM's routing request IDs: "WESTUS2:20240501T100000Z:<GUID>".
-		s = parts[2]
-	}
-	s = strings.Trim(s, "{}")
-	if i := strings.LastIndex(s, "_G"); i > 0 && IsDigits(strings.ReplaceAll(s[i+2:], "S", "")) {
-		s = s[:i] // Service Bus's tracking IDs: "<hex>_G12", "<hex>_G9S2"
-	} else if i := strings.LastIndex(s, "-G:"); i > 0 && IsDigits(s[i+3:]) {
-		s = s[:i] // IoT Hub's: "<hex>-G:4"
-	}
-	return isHexGroups(s)
-}
-
-// isHexGroups reports whether s is at least 8 hex digits in groups
-// separated by single dashes.
-func isHexGroups(s string) bool {
-	if s == "" || s[0] == '-' || s[len(s)-1] == '-' || strings.Contains(s, "--") {
-		return false
-	}
-	digits := 0
-	for i := 0; i < len(s); i++ {
-		switch {
-		case isHex(s[i]):
-			digits++
-		case s[i] != '-':
-			return false
-		}
-	}
-	return digits >= 8
-}
-
-// isPlaceholder reports whether s is what people put in place of an ID in
-// a pasted error: "<traceId>", "xxxx-xxxx", "REDACTED".
-func isPlaceholder(s string) bool {
-	switch {
-	case len(s) > 2 && s[0] == '<' && s[len(s)-1] == '>':
-		return isWord(s[1 : len(s)-1])
-	case strings.EqualFold(s, "redacted"):
-		return true
-	}
-	return strings.Trim(s, "xX-") == "" && strings.ContainsAny(s, "xX")
-}
-
-func isWord(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isAlnum(rune(s[i])) && s[i] != '_' {
-			return false
-		}
-	}
-	return true
-}
-
-// IsDigits reports whether s is a non-empty run of ASCII digits.
-func IsDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
-
-// isRoutingTime reports whether s is a time as ARM writes it in its
-// routing request IDs: "20240501T100000Z".
-func isRoutingTime(s string) bool {
-	return len(s) == 16 && IsDigits(s[:8]) && s[8] == 'T' && IsDigits(s[9:15]) && s[15] == 'Z'
 }
 
 // shaped returns s when it is within bound and every rune of it is ok,
@@ -388,55 +241,6 @@ func truncate(s string, bound int) string {
 	}
 	return s[:sp] + ellipsis
 }
-
-// FromRequest returns a Scrubber that knows the secrets req carried: its
-// Authorization header and the other headers that carry keys, the
-// password of its URL, and the values of its query parameters but
-// api-version, those shaped like a version or a date, and plain words.
-func FromRequest(req *http.Request) Scrubber {
-	if req == nil {
-		return Scrubber{}
-	}
-	var values []string
-	for _, h := range credentialHeaders {
-		values = append(values, req.Header.Values(h)...)
-	}
-	if u := req.URL; u != nil {
-		if p, ok := u.User.Password(); ok {
-			values = append(values, p)
-		}
-		for _, kv := range strings.FieldsFunc(u.RawQuery, func(r rune) bool { return r == '&' || r == ';' }) {
-			k, v, _ := strings.Cut(kv, "=")
-			if k == "api-version" || IsVersion(v) || !secretQueryValue(k, v) {
-				continue
-			}
-			values = append(values, v)
-			if uv, err := url.QueryUnescape(v); err == nil && uv != v {
-				values = append(values, uv)
-			}
-		}
-	}
-	return Scrubber{}.With(values...)
-}
-
-// secretQueryValue reports whether the value of query parameter k may be
-// a secret to look for: any value of a secret parameter (sig, code, key,
-// token, ...), and values of others that are not plain words (a plain word
-// such as restype=container would redact that word everywhere).
-func secretQueryValue(k, v string) bool {
-	if hasSecretParam(strings.ToLower(k)+"=") || strings.EqualFold(k, "code") {
-		return true
-	}
-	return len(v) >= 16 || strings.IndexFunc(v, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') }) >= 0
-}
-
-// credentialHeaders are the request headers that carry a credential.
-var credentialHeaders = []string{
-	"Authorization", "Proxy-Authorization", "Api-Key", "Ocp-Apim-Subscription-Key", "X-Api-Key",
-	"Secret", "X-Identity-Header", "X-Ms-Copy-Source-Authorization", "Cookie",
-	"Servicebusauthorization", "X-Ms-Authorization-Auxiliary",
-}
-
 // command returns s, a command the library built, when it is printable
 // ASCII within bound and nothing in it has a secret's shape; else nothing.
 func (sc Scrubber) command(s string, bound int) Value {

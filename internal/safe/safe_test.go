@@ -146,10 +146,11 @@ func TestCleanKinds(t *testing.T) {
 
 func TestScrubberRedactsExactValues(t *testing.T) {
 	const token = "opaqueCANARYtoken"
-	// Quotes of each kind around a value are not part of it.
-	sc := Scrubber{}.With("Bearer "+token, "CANARYqueryValue", "short", "`CANARYbacktick`", "'CANARYapostrophe'")
+	// Quotes of each kind around a value are not part of it; a value with
+	// spaces is matched whole.
+	sc := Scrubber{}.With("pass phrase "+token, "CANARYqueryValue", "short", "`CANARYbacktick`", "'CANARYapostrophe'")
 	for _, in := range []string{
-		"the service echoed " + token,
+		"the service echoed pass phrase " + token,
 		"echo%3A%20opaque%43ANARYtoken",
 		"query=CANARYqueryValue&x=1",
 		"echoed CANARYbacktick and CANARYapostrophe",
@@ -235,8 +236,16 @@ func FuzzClean(f *testing.F) {
 	for _, s := range []string{"plain text", "a  b", "x@y.z", "'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY='", jwt, "sig=abc", clientSecret, "https://u:p@h/x?y#z"} {
 		f.Add(s, uint8(0))
 	}
-	// The planted canaries hold ZQXJ, which the input must not.
-	canaries := []string{"eyJhbGciOiJSUzI1NiJ9.eyJaUVhKIjoxfQ.WlFYSi1zaWduYXR1cmU", "sig=ZQXJfuzz", "Xk18Q~ZQXJa1b2c3d4e5f6g7h8i9j0kLmNoPqR", "0.ARZQXJAAAAAv_i1uGRqJUqzQ2l7Z1JIaWcAAQ", "Bearer ZQXJfuzzToken"}
+	// The planted canaries hold ZQXJ, which the input must not: a JWT, a
+	// SAS signature, a client secret, a refresh token, credentials after
+	// a scheme, a base32 token, and passwords and secrets written as the
+	// parameter rule reads them.
+	canaries := []string{
+		"eyJhbGciOiJSUzI1NiJ9.eyJaUVhKIjoxfQ.WlFYSi1zaWduYXR1cmU", "sig=ZQXJfuzz", "Xk18Q~ZQXJa1b2c3d4e5f6g7h8i9j0kLmNoPqR",
+		"0.ARZQXJAAAAAv_i1uGRqJUqzQ2l7Z1JIaWcAAQ", "Bearer ZQXJfuzzToken", "Authorization:Basic zqxjZQXJ",
+		"jq4kztvmwx7nrhpfy2dlocbsg5zqxjaeiuqvwtz3krmnpx6dflhy", "Password=ZQXJ horse battery staple;",
+		"Password='ZQXJ staple'", `"client_secret": "ZQXJ staple"`, `Pwd={ZQXJ;staple}`, `\"password\":\"ZQXJ\"`,
+	}
 	f.Fuzz(func(t *testing.T, s string, k uint8) {
 		kind := Kind(k % uint8(len(bounds)))
 		var before, after runtime.MemStats
@@ -257,9 +266,15 @@ func FuzzClean(f *testing.F) {
 		}
 		for _, c := range canaries {
 			planted := s[:len(s)/2] + " " + c + " " + s[len(s)/2:]
-			if out := Clean(kind, planted).String(); strings.Contains(out, "ZQXJ") || strings.Contains(out, "WlFYS") || strings.Contains(out, "eyJaUVhK") {
+			if out := Clean(kind, planted).String(); strings.Contains(strings.ToUpper(out), "ZQXJ") || strings.Contains(out, "WlFYS") || strings.Contains(out, "eyJaUVhK") {
 				t.Fatalf("canary %q survived in %q", c, out)
 			}
+		}
+		// Whatever the input, no JWT and no run of hex as long as a key
+		// (a GUID's groups are shorter; an ID may be a GUID without its
+		// dashes) comes out.
+		if hasJWT(got) || kind != ID && hexRun(got) >= hexKey {
+			t.Fatalf("Clean(%d, %q) = %q: a secret's shape", kind, s, got)
 		}
 	})
 }
@@ -302,4 +317,18 @@ func TestHasAnyByte(t *testing.T) {
 			t.Errorf("hasAnyByte(%.20q, %q) = %v, want %v", tt.s, tt.set, got, tt.want)
 		}
 	}
+}
+
+// hexRun returns the length of the longest run of hex digits in s.
+func hexRun(s string) int {
+	longest, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if isHex(s[i]) {
+			n++
+			longest = max(longest, n)
+		} else {
+			n = 0
+		}
+	}
+	return longest
 }
