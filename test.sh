@@ -41,7 +41,8 @@ go test -count=1 -run '^(TestParsersAreLinear|TestFromErrorLongText)$' .
 
 echo "== fuzz smoke runs ($fuzztime each)"
 for target in .:FuzzTokenBody .:FuzzServiceBody .:FuzzChallenge .:FuzzErrorText .:FuzzParseChain \
-  ./internal/principal:FuzzFromAuthorization ./internal/safe:FuzzClean; do
+  ./internal/principal:FuzzFromAuthorization ./internal/safe:FuzzClean \
+  ./internal/rbac:FuzzGrant ./internal/graphperm:FuzzLookup; do
   go test -run '^$' -fuzz "^${target#*:}\$" -fuzztime "$fuzztime" "${target%%:*}"
 done
 
