@@ -73,7 +73,8 @@ var errMalformed = errors.New("graphperm: malformed table")
 // decode reads graphperm.dat, the compact table the generator writes (see
 // gen/encode.go, encodeTable) compressed with DEFLATE: a text header, the
 // permission names and the path segments, one a line, then in binary the
-// permissions' flags, the records, the template tree and the GUIDs.
+// permissions' flags, the records, the path entries, the template tree
+// and the GUIDs.
 func decode(dat []byte) (*table, error) {
 	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(dat)))
 	if err != nil {
@@ -102,7 +103,15 @@ func decodeTable(raw []byte) (*table, error) {
 	for i := range t.records {
 		t.records[i] = r.record(len(t.perms))
 	}
-	d := &treeDecoder{reader: r, t: t, kids: make([]int32, nNodes), entries: make([]entry, nEntries)}
+	entries := make([]entry, nEntries)
+	for i := range entries {
+		e := &entries[i]
+		if e.methods = r.bytes(1)[0]; e.methods == 0 || e.methods >= 32 {
+			r.err = true
+		}
+		e.record = int32(r.index(len(t.records)))
+	}
+	d := &treeDecoder{reader: r, t: t, kids: make([]int32, nNodes), entries: entries}
 	t.nodes = make([]node, 0, nNodes)
 	d.node(-1, -1)
 	// What is left are the GUIDs the flags announce.
@@ -183,8 +192,9 @@ func (r *reader) record(n int) record {
 	return rec
 }
 
-// treeDecoder reads the template tree into the table's nodes, taking
-// the nodes' children and entries from kids and entries.
+// treeDecoder reads the template tree into the table's nodes, giving
+// them their children from kids and their entries, in order, from
+// entries.
 type treeDecoder struct {
 	*reader
 	t       *table
@@ -203,12 +213,6 @@ func (d *treeDecoder) node(parent, seg int32) int32 {
 	n := d.count(len(d.entries))
 	es := d.entries[:n:n]
 	d.entries = d.entries[n:]
-	for j := range es {
-		if es[j].methods = d.bytes(1)[0]; es[j].methods == 0 || es[j].methods >= 32 {
-			d.err = true
-		}
-		es[j].record = int32(d.index(len(d.t.records)))
-	}
 	n = d.count(len(d.kids))
 	kids := d.kids[:n:n]
 	d.kids = d.kids[n:]

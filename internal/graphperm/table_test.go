@@ -18,17 +18,20 @@ const (
 	tRec0 = "\x01\x00\x00" + "\x02\x01\x01\x00\x00\x00" + "\x01\x02"
 	// Record 1: no application; delegated B; suggest none, B.
 	tRec1 = "\x00" + "\x01\x01\x00" + "\x00\x02"
-	// Root: no entries, one child x; x: GET|PATCH record 0, one child
-	// {id} (x's index plus 1); {id}: POST record 1, no children.
+	// Entries in the tree's order: /x GET|PATCH record 0, /x/{id} POST
+	// record 1.
+	tEntries = "\x09\x00\x02\x01"
+	// Root: no entries, one child x (index 0); x: one entry, one child
+	// {id} (x's index plus 1); {id}: one entry, no children.
 	tRoot  = "\x00\x01\x00"
-	tX     = "\x01\x09\x00\x01\x01"
-	tID    = "\x01\x02\x01\x00"
+	tX     = "\x01\x01\x01"
+	tID    = "\x01\x00"
 	tGUIDs = "\xdf\x02\x12\x88\xbd\xef\x44\x63\x88\xdb\x98\xf2\x2d\xe8\x92\x14" +
 		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x0b"
 )
 
 func TestDecodeTable(t *testing.T) {
-	tb, err := decodeTable([]byte(tHead + tNames + tSegs + tCounts + tFlags + tRec0 + tRec1 + tRoot + tX + tID + tGUIDs))
+	tb, err := decodeTable([]byte(tHead + tNames + tSegs + tCounts + tFlags + tRec0 + tRec1 + tEntries + tRoot + tX + tID + tGUIDs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +63,7 @@ func TestDecodeTable(t *testing.T) {
 }
 
 func TestDecodeRejectsMalformed(t *testing.T) {
-	body := tCounts + tFlags + tRec0 + tRec1
+	body := tCounts + tFlags + tRec0 + tRec1 + tEntries
 	tree := tRoot + tX + tID
 	for _, tt := range []struct{ name, text string }{
 		{"empty", ""},
@@ -68,18 +71,18 @@ func TestDecodeRejectsMalformed(t *testing.T) {
 		{"no segments", tHead + tNames + body + tree + tGUIDs},
 		{"a GUID short", tHead + tNames + tSegs + body + tree + tGUIDs[:31]},
 		{"a byte left over", tHead + tNames + tSegs + body + tree + tGUIDs + "\x00"},
-		{"flags for a GUID more", tHead + tNames + tSegs + tCounts + "\x03\x06" + tRec0 + tRec1 + tree + tGUIDs},
-		{"permission out of range", tHead + tNames + tSegs + tCounts + tFlags + "\x01\x02\x00" + tRec0[3:] + tRec1 + tree + tGUIDs},
-		{"suggestion out of range", tHead + tNames + tSegs + tCounts + tFlags + tRec0 + "\x00\x01\x01\x00\x00\x03" + tree + tGUIDs},
-		{"record out of range", tHead + tNames + tSegs + body + tRoot + "\x01\x09\x02\x01\x01" + tID + tGUIDs},
-		{"no method", tHead + tNames + tSegs + body + tRoot + "\x01\x00\x00\x01\x01" + tID + tGUIDs},
-		{"unknown method", tHead + tNames + tSegs + body + tRoot + "\x01\x20\x00\x01\x01" + tID + tGUIDs},
-		{"segment out of range", tHead + tNames + tSegs + body + tRoot + "\x01\x09\x00\x01\x02" + tID + tGUIDs},
-		{"fewer nodes than counted", tHead + tNames + tSegs + "\x02\x04\x02" + tFlags + tRec0 + tRec1 + tree + tGUIDs},
-		{"more nodes than counted", tHead + tNames + tSegs + "\x02\x02\x02" + tFlags + tRec0 + tRec1 + tree + tGUIDs},
-		{"fewer entries than counted", tHead + tNames + tSegs + "\x02\x03\x03" + tFlags + tRec0 + tRec1 + tree + tGUIDs},
-		{"children out of order", tHead + tNames + "x\ny\n\n" + "\x02\x03\x02" + tFlags + tRec0 + tRec1 +
-			"\x00\x02\x01" + "\x01\x09\x00\x00" + "\x00" + "\x01\x02\x01\x00" + tGUIDs},
+		{"flags for a GUID more", tHead + tNames + tSegs + tCounts + "\x03\x06" + tRec0 + tRec1 + tEntries + tree + tGUIDs},
+		{"permission out of range", tHead + tNames + tSegs + tCounts + tFlags + "\x01\x02\x00" + tRec0[3:] + tRec1 + tEntries + tree + tGUIDs},
+		{"suggestion out of range", tHead + tNames + tSegs + tCounts + tFlags + tRec0 + "\x00\x01\x01\x00\x00\x03" + tEntries + tree + tGUIDs},
+		{"record out of range", tHead + tNames + tSegs + tCounts + tFlags + tRec0 + tRec1 + "\x09\x02\x02\x01" + tree + tGUIDs},
+		{"no method", tHead + tNames + tSegs + tCounts + tFlags + tRec0 + tRec1 + "\x00\x00\x02\x01" + tree + tGUIDs},
+		{"unknown method", tHead + tNames + tSegs + tCounts + tFlags + tRec0 + tRec1 + "\x20\x00\x02\x01" + tree + tGUIDs},
+		{"segment out of range", tHead + tNames + tSegs + body + tRoot + "\x01\x01\x02" + tID + tGUIDs},
+		{"more entries in nodes than counted", tHead + tNames + tSegs + body + tRoot + "\x02\x01\x01" + tID + tGUIDs},
+		{"fewer nodes than counted", tHead + tNames + tSegs + "\x02\x04\x02" + tFlags + tRec0 + tRec1 + tEntries + tree + tGUIDs},
+		{"more nodes than counted", tHead + tNames + tSegs + "\x02\x02\x02" + tFlags + tRec0 + tRec1 + tEntries + tree + tGUIDs},
+		{"fewer entries than counted", tHead + tNames + tSegs + "\x02\x03\x03" + tFlags + tRec0 + tRec1 + tEntries + "\x01\x00" + tree + tGUIDs},
+		{"children out of order", tHead + tNames + "x\ny\n\n" + body + "\x00\x02\x01" + "\x01\x00" + "\x00" + "\x01\x00" + tGUIDs},
 	} {
 		if _, err := decodeTable([]byte(tt.text)); err == nil {
 			t.Errorf("%s: no error", tt.name)

@@ -97,9 +97,11 @@ func TestTrimAndEncode(t *testing.T) {
 		"\x02\x03\x00\x00\x00" + "\x02\x01\x01\x00\x00\x00" + "\x01\x02" +
 		// /xa: application A.Read.All, no delegated; suggest A.Read.All.
 		"\x01\x00\x00" + "\x00" + "\x01\x00" +
-		// root: no entries, children x and xa (index 0, then 0+1);
-		// x: GET, record 0; xa: POST and PATCH, record 1.
-		"\x00\x02" + "\x00\x01\x01\x00\x00" + "\x01\x01\x0a\x01\x00" +
+		// Entries: /x GET, record 0; /xa POST and PATCH, record 1.
+		"\x01\x00" + "\x0a\x01" +
+		// root: no entries, children x and xa (index 0, then 0+1); x
+		// and xa: one entry each, no children.
+		"\x00\x02" + "\x00\x01\x00" + "\x01\x01\x00" +
 		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x0a" +
 		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xdb"
 	if string(got) != want {

@@ -59,11 +59,12 @@ type record struct {
 //     grant its permission and the permissions one of which it needs too
 //     (their number, then each); then per token kind the permission to
 //     suggest, as its index plus 1, or 0 for none;
+//   - the path entries in the tree's order (below), each as a byte of
+//     methods (GET 1, POST 2, PUT 4, PATCH 8, DELETE 16) and its record;
 //   - the template tree from the root, depth first: a node's number of
-//     path entries, each as a byte of methods (GET 1, POST 2, PUT 4,
-//     PATCH 8, DELETE 16) and its record; its number of children, each
-//     as its segment's index (the difference from the previous child's,
-//     children in the segments' order) followed by the child's node;
+//     path entries and of children, then each child as its segment's
+//     index (the difference from the previous child's, children in the
+//     segments' order) followed by the child's node;
 //   - the GUIDs as 16 bytes each, in the permissions' order.
 //
 // Only the GUIDs of permissions the table suggests are kept. Records are
@@ -214,7 +215,8 @@ func encodeTable(trimmed []byte) ([]byte, error) {
 		put(r.choice[0])
 		put(r.choice[1])
 	}
-	root.write(&b, segIndex, put)
+	root.writeEntries(&b, put)
+	root.write(segIndex, put)
 	b.Write(guids)
 	return b.Bytes(), nil
 }
@@ -288,19 +290,27 @@ func (n *tnode) count(f func(*tnode) int) int {
 	return c
 }
 
-// write writes the subtree of n, depth first.
-func (n *tnode) write(b *bytes.Buffer, segIndex map[string]int, put func(int)) {
-	put(len(n.entries))
+// writeEntries writes the entries of the subtree of n, depth first.
+func (n *tnode) writeEntries(b *bytes.Buffer, put func(int)) {
 	for _, e := range n.entries {
 		b.WriteByte(e.methods)
 		put(e.record)
 	}
+	for _, s := range n.sortedKids() {
+		n.kids[s].writeEntries(b, put)
+	}
+}
+
+// write writes the subtree of n, depth first: its number of entries and
+// of children, then each child's segment and subtree.
+func (n *tnode) write(segIndex map[string]int, put func(int)) {
+	put(len(n.entries))
 	put(len(n.kids))
 	prev := 0
 	for _, s := range n.sortedKids() {
 		put(segIndex[s] - prev)
 		prev = segIndex[s]
-		n.kids[s].write(b, segIndex, put)
+		n.kids[s].write(segIndex, put)
 	}
 }
 
