@@ -1,7 +1,6 @@
 package graphperm
 
 import (
-	"slices"
 	"sort"
 	"strings"
 )
@@ -212,10 +211,12 @@ func (t *table) child(n int32, seg string) int32 {
 
 // template returns node n's path template, e.g. /users/{id}/messages.
 func (t *table) template(n int32) string {
-	var segs []string
-	for ; t.nodes[n].parent >= 0; n = t.nodes[n].parent {
-		segs = append(segs, t.segs[t.nodes[n].seg])
+	nd := t.nodes[n]
+	switch {
+	case nd.parent < 0:
+		return "/"
+	case t.nodes[nd.parent].parent < 0:
+		return "/" + t.segs[nd.seg]
 	}
-	slices.Reverse(segs)
-	return "/" + strings.Join(segs, "/")
+	return t.template(nd.parent) + "/" + t.segs[nd.seg]
 }

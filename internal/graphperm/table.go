@@ -95,9 +95,11 @@ func decodeTable(raw []byte) (*table, error) {
 	t := &table{commit: meta[2], segs: strings.Split(string(segs), "\n")}
 	r := &reader{b: rest}
 	nRecords, nNodes, nEntries := r.count(len(rest)), r.count(len(rest)), r.count(len(rest))
-	flags := r.bytes(strings.Count(string(names), "\n") + 1)
-	for i, name := range strings.Split(string(names), "\n") {
-		t.perms = append(t.perms, perm{name: name, delAdmin: flags[i]&4 != 0})
+	list := strings.Split(string(names), "\n")
+	flags := r.bytes(len(list))
+	t.perms = make([]perm, len(list))
+	for i, name := range list {
+		t.perms[i] = perm{name: name, delAdmin: flags[i]&4 != 0}
 	}
 	t.records = make([]record, nRecords)
 	for i := range t.records {
@@ -116,11 +118,10 @@ func decodeTable(raw []byte) (*table, error) {
 	d.node(-1, -1)
 	// What is left are the GUIDs the flags announce.
 	for i, f := range flags {
-		if f&1 != 0 {
-			t.perms[i].appID = formatGUID(r.bytes(16))
-		}
-		if f&2 != 0 {
-			t.perms[i].delID = formatGUID(r.bytes(16))
+		for k, id := range [2]*string{&t.perms[i].appID, &t.perms[i].delID} {
+			if f&(1<<k) != 0 {
+				*id = formatGUID(r.bytes(16))
+			}
 		}
 	}
 	if r.err || len(r.b) != 0 || len(t.nodes) != nNodes || len(d.entries) != 0 {
