@@ -119,3 +119,23 @@ func TestEmbeddedTable(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecodeTable checks that a damaged table gives an error or a table
+// whose lookups stay within it, never a panic.
+func FuzzDecodeTable(f *testing.F) {
+	f.Add([]byte(tHead + tNames + tSegs + tCounts + tFlags + tRec0 + tRec1 + tEntries + tRoot + tX + tID + tGUIDs))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		tb, err := decodeTable(raw)
+		if err != nil {
+			return
+		}
+		for _, m := range []string{"GET", "POST"} {
+			for _, p := range []string{"/x", "/x/1", "/x/1/$ref", "/x/$count"} {
+				got, ok := tb.lookup(m, p, Token{Scopes: []string{"B.Read"}})
+				if ok && !strings.HasPrefix(got.Template, "/") {
+					t.Errorf("%s %s: template %q", m, p, got.Template)
+				}
+			}
+		}
+	})
+}
