@@ -29,8 +29,14 @@ func TestLeastPrivilegedAsLearn(t *testing.T) {
 		{"GET", "/v1.0/me", false, "User.Read", learn + "user-get"},
 		{"POST", "/v1.0/users", true, "User.ReadWrite.All", learn + "user-post-users"},
 		{"POST", "/v1.0/users", false, "User.ReadWrite.All", learn + "user-post-users"},
-		{"DELETE", "/v1.0/users/0000aaaa-11bb-cccc-dd22-eeeeee333333", true, "User.DeleteRestore.All", learn + "user-delete"},
-		{"DELETE", "/v1.0/users/0000aaaa-11bb-cccc-dd22-eeeeee333333", false, "User.DeleteRestore.All", learn + "user-delete"},
+		// Deleting a user: Learn's user-delete page names
+		// User.ReadWrite.All alone; the map marks the narrower
+		// User.DeleteRestore.All, which the permissions reference
+		// describes as deleting and restoring users, so it is kept (a
+		// token holding User.ReadWrite.All is reported as holding a
+		// permission that grants the request: TestLearnPermissionHeld).
+		{"DELETE", "/v1.0/users/0000aaaa-11bb-cccc-dd22-eeeeee333333", true, "User.DeleteRestore.All", "https://learn.microsoft.com/graph/permissions-reference#userdeleterestoreall"},
+		{"DELETE", "/v1.0/users/0000aaaa-11bb-cccc-dd22-eeeeee333333", false, "User.DeleteRestore.All", "https://learn.microsoft.com/graph/permissions-reference#userdeleterestoreall"},
 		// groups and members
 		{"GET", "/v1.0/groups", true, "GroupMember.Read.All", learn + "group-list"},
 		{"GET", "/v1.0/groups", false, "GroupMember.Read.All", learn + "group-list"},
@@ -93,6 +99,33 @@ func TestLeastPrivilegedAsLearn(t *testing.T) {
 		}
 		if res.Type != wantType || !isGUID(res.PermissionID) || res.Held != "" {
 			t.Errorf("%s %s (app-only %v): type %q, ID %q, held %q", tt.method, tt.path, tt.appOnly, res.Type, res.PermissionID, res.Held)
+		}
+	}
+}
+
+// TestLearnPermissionHeld checks that a token holding the permission a
+// Learn page names, where the suggestion is another one, is reported as
+// holding one that grants the request, not told to add another.
+func TestLearnPermissionHeld(t *testing.T) {
+	const learn = "https://learn.microsoft.com/graph/api/"
+	tests := []struct {
+		method, path string
+		appOnly      bool
+		held, page   string
+	}{
+		{"DELETE", "/v1.0/users/0000aaaa-11bb-cccc-dd22-eeeeee333333", true, "User.ReadWrite.All", learn + "user-delete"},
+		{"DELETE", "/v1.0/users/0000aaaa-11bb-cccc-dd22-eeeeee333333", false, "User.ReadWrite.All", learn + "user-delete"},
+		{"GET", "/v1.0/groups", true, "Group.Read.All", learn + "group-list"},
+		{"GET", "/v1.0/directoryRoles", false, "Directory.Read.All", learn + "directoryrole-list"},
+	}
+	for _, tt := range tests {
+		tok := Token{AppOnly: tt.appOnly, Roles: []string{tt.held}}
+		if !tt.appOnly {
+			tok = Token{Scopes: []string{tt.held}}
+		}
+		got, ok := Lookup(tt.method, tt.path, tok)
+		if !ok || got.Held != tt.held || got.Permission != "" {
+			t.Errorf("%s %s holding %s: %+v, %v (%s)", tt.method, tt.path, tt.held, got, ok, tt.page)
 		}
 	}
 }

@@ -71,8 +71,8 @@ func Lookup(method, rawPath string, tok Token) (Result, bool) {
 
 // lookup is Lookup on a decoded table.
 func (t *table) lookup(method, rawPath string, tok Token) (Result, bool) {
-	method = strings.ToUpper(method)
-	if !knownMethod(method) {
+	bit := methodBit(method)
+	if bit == 0 {
 		return Result{}, false
 	}
 	segs := normalize(rawPath)
@@ -88,18 +88,20 @@ func (t *table) lookup(method, rawPath string, tok Token) (Result, bool) {
 	// are taken (those the map lists for /me itself when it has no
 	// /users/{id} form).
 	viaMe := kind == 0 && segs[0] == "me"
+	var n int32
 	var e *entry
 	if viaMe {
-		e = t.match(method, append([]string{"users", "{id}"}, segs[1:]...))
+		n, e = t.match(bit, append([]string{"users", "{id}"}, segs[1:]...))
 	}
 	if e == nil {
-		e = t.match(method, segs)
+		n, e = t.match(bit, segs)
 	}
 	if e == nil {
 		return Result{}, false
 	}
-	res.Template = e.template
-	grants := e.grants[kind]
+	res.Template = t.template(n)
+	rec := &t.records[e.record]
+	grants := rec.grants[kind]
 	switch {
 	case len(grants) == 0 && kind == 0:
 		res.Note = noteNoApplication
@@ -117,7 +119,7 @@ func (t *table) lookup(method, rawPath string, tok Token) (Result, bool) {
 		}
 		return res, true
 	}
-	p := e.suggest[kind]
+	p := rec.suggest[kind]
 	if p < 0 {
 		res.Note = noteNoneToAdd
 		return res, true
@@ -141,15 +143,6 @@ func (t *table) lookup(method, rawPath string, tok Token) (Result, bool) {
 	}
 	res.Note = strings.Join(notes, " ")
 	return res, true
-}
-
-// knownMethod reports the methods the map uses.
-func knownMethod(m string) bool {
-	switch m {
-	case "GET", "POST", "PUT", "PATCH", "DELETE":
-		return true
-	}
-	return false
 }
 
 // held returns the permission of grants that the token holds and that

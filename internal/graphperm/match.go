@@ -1,5 +1,7 @@
 package graphperm
 
+import "strings"
+
 // match returns the path entry for a request, or nil. It takes the first
 // template that matches the path (see node.walk) and lists the method. When
 // none does and the path ends in $ref, $value or $count, it falls back, by
@@ -18,45 +20,64 @@ package graphperm
 //     POST takes the permissions of the relationship's item,
 //     .../rel/{id}, for a write (POST /groups/{id}/members/$ref, missing
 //     from the map, takes those of DELETE /groups/{id}/members/{id}).
-func (t *table) match(method string, segs []string) *entry {
-	if e := t.find(segs, func(m string) bool { return m == method }); e != nil {
-		return e
+func (t *table) match(method byte, segs []string) (int32, *entry) {
+	if n, e := t.find(segs, method); e != nil {
+		return n, e
 	}
 	last := segs[len(segs)-1]
 	if last != "$ref" && last != "$value" && last != "$count" {
-		return nil
+		return 0, nil
 	}
 	parent := segs[: len(segs)-1 : len(segs)-1]
 	if len(parent) == 0 {
-		return nil
+		return 0, nil
 	}
-	if e := t.find(parent, func(m string) bool { return m == method }); e != nil {
-		return e
+	if n, e := t.find(parent, method); e != nil {
+		return n, e
 	}
-	sameKind := func(m string) bool { return (m == "GET") == (method == "GET") }
-	if e := t.find(parent, sameKind); e != nil {
-		return e
+	sameKind := byte(methodGet)
+	if method != methodGet {
+		sameKind = methodsWrite
 	}
-	if last == "$ref" && method != "GET" {
+	if n, e := t.find(parent, sameKind); e != nil {
+		return n, e
+	}
+	if last == "$ref" && method != methodGet {
 		return t.find(append(parent, "{id}"), sameKind)
 	}
-	return nil
+	return 0, nil
 }
 
-// find returns the first entry, in node.walk's order, of a template that
-// matches segs and lists a method that accept accepts.
-func (t *table) find(segs []string, accept func(string) bool) *entry {
+// find returns the first entry, in walk's order, of a template that
+// matches segs and lists one of methods, and its node.
+func (t *table) find(segs []string, methods byte) (int32, *entry) {
 	var found *entry
-	t.root.walk(segs, func(n *node) bool {
-		for _, e := range n.entries {
-			for _, m := range e.methods {
-				if accept(m) {
-					found = e
-					return false
-				}
+	var at int32
+	t.walk(0, segs, func(n int32) bool {
+		for i, e := range t.nodes[n].entries {
+			if e.methods&methods != 0 {
+				found, at = &t.nodes[n].entries[i], n
+				return false
 			}
 		}
 		return true
 	})
-	return found
+	return at, found
+}
+
+// Method bits of a path entry: GET, POST, PUT, PATCH, DELETE, as the
+// generator writes them.
+const (
+	methodGet    = 1
+	methodsWrite = 2 | 4 | 8 | 16
+)
+
+// methodBit returns the bit of a method the map uses, in any case, or 0.
+func methodBit(m string) byte {
+	for i, name := range [...]string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		if strings.EqualFold(m, name) {
+			return 1 << i
+		}
+	}
+	return 0
 }

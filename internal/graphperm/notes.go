@@ -29,10 +29,14 @@ const (
 		"or a Conditional Access or tenant policy denies it."
 )
 
-// exchangeResources are the resources whose data Exchange Online holds;
-// an app's access to them can be scoped to some mailboxes.
-var exchangeResources = map[string]bool{
-	"Mail": true, "Calendars": true, "Contacts": true, "MailboxSettings": true,
+// exchangeResource reports the resources whose data Exchange Online
+// holds; an app's access to them can be scoped to some mailboxes.
+func exchangeResource(r string) bool {
+	switch r {
+	case "Mail", "Calendars", "Contacts", "MailboxSettings":
+		return true
+	}
+	return false
 }
 
 // alsoNote says which permissions one of which must be granted too.
@@ -53,7 +57,7 @@ func heldNote(name string, kind int) string {
 		return noteHeldSelected
 	case strings.Contains(name, ".OwnedBy"):
 		return noteHeldOwnedBy
-	case kind == 0 && exchangeResources[resource(name)]:
+	case kind == 0 && exchangeResource(resource(name)):
 		return noteHeldExchange
 	case kind == 0:
 		return noteHeldApplication

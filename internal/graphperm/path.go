@@ -1,6 +1,9 @@
 package graphperm
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // Limits on a request path; a longer one matches nothing.
 const (
@@ -151,21 +154,21 @@ func isAlpha(s string) bool {
 	return s != ""
 }
 
-// walk calls yield with every node whose template matches segs, best
-// first: at each segment a literal template segment before a parameter
-// {id} (never for $ref, $value or $count, which are not IDs), and a
-// parameter before "...", the map's "any depth of child folders". A key
-// segment users({id}) is also tried as users/{id}. It stops when yield
-// returns false and reports whether it was stopped.
-func (n *node) walk(segs []string, yield func(*node) bool) bool {
+// walk calls yield with every node under n whose template matches segs,
+// best first: at each segment a literal template segment before a
+// parameter {id} (never for $ref, $value or $count, which are not IDs),
+// and a parameter before "...", the map's "any depth of child folders". A
+// key segment users({id}) is also tried as users/{id}. It stops when
+// yield returns false and reports whether it was stopped.
+func (t *table) walk(n int32, segs []string, yield func(int32) bool) bool {
 	if len(segs) == 0 {
-		if len(n.entries) > 0 {
+		if len(t.nodes[n].entries) > 0 {
 			return yield(n)
 		}
 		return true
 	}
 	seg, rest := segs[0], segs[1:]
-	if k := n.child(seg); k != nil && !k.walk(rest, yield) {
+	if k := t.child(n, seg); k >= 0 && !t.walk(k, rest, yield) {
 		return false
 	}
 	if !strings.HasPrefix(seg, "$") {
@@ -173,21 +176,47 @@ func (n *node) walk(segs []string, yield func(*node) bool) bool {
 		if strings.HasSuffix(seg, ":") {
 			param = "{id}:"
 		}
-		if k := n.child(param); k != nil && param != seg && !k.walk(rest, yield) {
+		if k := t.child(n, param); k >= 0 && param != seg && !t.walk(k, rest, yield) {
 			return false
 		}
 	}
 	if name, ok := strings.CutSuffix(seg, "({id})"); ok && name != "" && !strings.ContainsAny(name, "(){}") {
-		if !n.walk(append([]string{name, "{id}"}, rest...), yield) {
+		if !t.walk(n, append([]string{name, "{id}"}, rest...), yield) {
 			return false
 		}
 	}
-	if k := n.child("..."); k != nil {
+	if k := t.child(n, "..."); k >= 0 {
 		for i := range segs {
-			if !k.walk(segs[i+1:], yield) {
+			if !t.walk(k, segs[i+1:], yield) {
 				return false
 			}
 		}
 	}
 	return true
+}
+
+// child returns node n's child for a segment, or -1.
+func (t *table) child(n int32, seg string) int32 {
+	s := sort.SearchStrings(t.segs, seg)
+	if s == len(t.segs) || t.segs[s] != seg {
+		return -1
+	}
+	for _, k := range t.nodes[n].kids {
+		if t.nodes[k].seg == int32(s) {
+			return k
+		}
+	}
+	return -1
+}
+
+// template returns node n's path template, e.g. /users/{id}/messages.
+func (t *table) template(n int32) string {
+	nd := t.nodes[n]
+	switch {
+	case nd.parent < 0:
+		return "/"
+	case t.nodes[nd.parent].parent < 0:
+		return "/" + t.segs[nd.seg]
+	}
+	return t.template(nd.parent) + "/" + t.segs[nd.seg]
 }

@@ -1,14 +1,14 @@
 package graphperm
 
+//go:generate go run ./gen
+
 import (
 	"bytes"
 	"compress/flate"
 	_ "embed"
+	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -30,172 +30,209 @@ type grant struct {
 	also []int // it works only with one of these granted too
 }
 
-// entry is one path entry: a template and the methods that share its data.
+// record is what path entries share: per token kind (application,
+// delegated) the permissions that grant the request (nil: that kind is
+// not supported) and the one to suggest, or -1.
+type record struct {
+	grants  [2][]grant
+	suggest [2]int
+}
+
+// entry is one path entry of a node: the methods it lists (methodBit)
+// and its record.
 type entry struct {
-	template string
-	methods  []string
-	grants   [2][]grant // by token kind: application, delegated; nil: not supported
-	suggest  [2]int     // by token kind: the permission to suggest, or -1
+	methods byte
+	record  int32
 }
 
 // node is a node of the template tree, one path segment a level.
 type node struct {
-	kids    []kid // sorted by segment
-	entries []*entry
-}
-
-// kid is a node's child and the segment that leads to it.
-type kid struct {
-	seg  string
-	node *node
-}
-
-// child returns the child for a segment, or nil.
-func (n *node) child(seg string) *node {
-	if i := n.search(seg); i < len(n.kids) && n.kids[i].seg == seg {
-		return n.kids[i].node
-	}
-	return nil
-}
-
-// search returns the index of the first child whose segment is not less
-// than seg.
-func (n *node) search(seg string) int {
-	return sort.Search(len(n.kids), func(i int) bool { return n.kids[i].seg >= seg })
+	parent, seg int32   // the parent node and the segment's index; -1 for the root
+	kids        []int32 // child nodes
+	entries     []entry
 }
 
 // table is the decoded table.
 type table struct {
-	commit string
-	perms  []perm
-	root   *node
+	commit  string
+	perms   []perm
+	segs    []string // the templates' segments, sorted
+	records []record
+	nodes   []node // nodes[0] is the root
 }
 
 // load decodes the embedded table once, on the first lookup.
 var load = sync.OnceValues(func() (*table, error) { return decode(compact) })
 
-// decode reads graphperm.dat: the compact table's text, compressed with
-// DEFLATE.
+// header opens the compact table; the version changes with its format.
+const header = "graphperm\t2\t"
+
+// errMalformed reports a table that does not decode.
+var errMalformed = errors.New("graphperm: malformed table")
+
+// decode reads graphperm.dat, the compact table the generator writes (see
+// gen/encode.go, encodeTable) compressed with DEFLATE: a text header, the
+// permission names and the path segments, one a line, then in binary the
+// permissions' flags, the records, the path entries, the template tree
+// and the GUIDs.
 func decode(dat []byte) (*table, error) {
 	raw, err := io.ReadAll(flate.NewReader(bytes.NewReader(dat)))
 	if err != nil {
-		return nil, fmt.Errorf("graphperm: %w", err)
+		return nil, errMalformed
 	}
-	return decodeText(raw)
+	return decodeTable(raw)
 }
 
-// header opens the compact table; the version changes with its format.
-const header = "graphperm\t1"
-
-// decodeText reads the compact table, as the generator writes it
-// (gen/build.go, encodeText):
-//
-//	graphperm	1	<commit>	<commit date>	<number of GUIDs>
-//	p	<name>	<+ or ->	<+ or ->	<flags>
-//	e	<n>	<path after n bytes>	<methods>	<application grants>	<delegated grants>	<application choice>	<delegated choice>
-//
-// followed by the GUIDs as 16 bytes each: + marks a permission's
-// application and delegated GUID, which are the next ones, - its absence.
-// A path is written as its difference from the one before: the first n
-// bytes are the previous path's. Flags: d = the delegated permission needs
-// admin consent. Grants are comma-separated indexes of p lines, +i+j
-// following a permission that works only together with one of i, j; an
-// empty field: that token kind is not supported. A choice is the index of
-// the permission to suggest, chosen by the generator's rules, or -.
-func decodeText(raw []byte) (*table, error) {
-	first, _, _ := bytes.Cut(raw, []byte("\n"))
-	head := strings.Split(string(first), "\t")
-	if len(head) != 5 || head[0]+"\t"+head[1] != header {
-		return nil, errors.New("graphperm: not a version 1 table")
+// decodeTable reads the decompressed table.
+func decodeTable(raw []byte) (*table, error) {
+	head, rest, _ := bytes.Cut(raw, []byte("\n"))
+	names, rest, ok1 := bytes.Cut(rest, []byte("\n\n"))
+	segs, rest, ok2 := bytes.Cut(rest, []byte("\n\n"))
+	meta := strings.Split(string(head), "\t")
+	if !ok1 || !ok2 || !strings.HasPrefix(string(head), header) || len(meta) != 4 {
+		return nil, errMalformed
 	}
-	n, err := strconv.Atoi(head[4])
-	if err != nil || n < 0 || n*16 > len(raw)-len(first) {
-		return nil, errors.New("graphperm: bad GUID count")
+	t := &table{commit: meta[2], segs: strings.Split(string(segs), "\n")}
+	r := &reader{b: rest}
+	nRecords, nNodes, nEntries := r.count(len(rest)), r.count(len(rest)), r.count(len(rest))
+	list := strings.Split(string(names), "\n")
+	flags := r.bytes(len(list))
+	t.perms = make([]perm, len(list))
+	for i, name := range list {
+		t.perms[i] = perm{name: name, delAdmin: flags[i]&4 != 0}
 	}
-	guids := raw[len(raw)-n*16:]
-	lines := strings.Split(string(raw[len(first)+1:len(raw)-n*16]), "\n")
-	next := func(mark string) (string, error) {
-		switch {
-		case mark == "-":
-			return "", nil
-		case mark != "+":
-			return "", errors.New("bad GUID mark")
-		case len(guids) < 16:
-			return "", errors.New("too few GUIDs")
-		}
-		g := formatGUID(guids[:16])
-		guids = guids[16:]
-		return g, nil
+	t.records = make([]record, nRecords)
+	for i := range t.records {
+		t.records[i] = r.record(len(t.perms))
 	}
-	t := &table{commit: head[2], root: &node{}}
-	prev := ""
-	lists := map[string][]grant{}    // grant lists read, shared by entries
-	methods := map[string][]string{} // method lists read, shared likewise
-	for i, line := range lines {
-		if line == "" {
-			continue
+	entries := make([]entry, nEntries)
+	for i := range entries {
+		e := &entries[i]
+		if e.methods = r.bytes(1)[0]; e.methods == 0 || e.methods >= 32 {
+			r.err = true
 		}
-		f := strings.Split(line, "\t")
-		var err error
-		switch {
-		case f[0] == "p" && len(f) == 5:
-			p := perm{name: f[1]}
-			if p.appID, err = next(f[2]); err != nil {
-				break
+		e.record = int32(r.index(len(t.records)))
+	}
+	d := &treeDecoder{reader: r, t: t, kids: make([]int32, nNodes), entries: entries}
+	t.nodes = make([]node, 0, nNodes)
+	d.node(-1, -1)
+	// What is left are the GUIDs the flags announce.
+	for i, f := range flags {
+		for k, id := range [2]*string{&t.perms[i].appID, &t.perms[i].delID} {
+			if f&(1<<k) != 0 {
+				*id = formatGUID(r.bytes(16))
 			}
-			if p.delID, err = next(f[3]); err != nil {
-				break
-			}
-			p.delAdmin = f[4] == "d"
-			t.perms = append(t.perms, p)
-		case f[0] == "e" && len(f) == 8:
-			k, aerr := strconv.Atoi(f[1])
-			if aerr != nil || k < 0 || k > len(prev) {
-				err = errors.New("bad path prefix")
-				break
-			}
-			prev = prev[:k] + f[2]
-			ms, seen := methods[f[3]]
-			if !seen {
-				ms = strings.Split(f[3], ",")
-				methods[f[3]] = ms
-			}
-			e := &entry{template: prev, methods: ms}
-			for k := range e.grants {
-				if e.grants[k], err = t.parseGrants(f[4+k], lists); err != nil {
-					break
-				}
-				if e.suggest[k], err = t.parseChoice(f[6+k]); err != nil {
-					break
-				}
-			}
-			if err == nil {
-				t.insert(e)
-			}
-		default:
-			err = errors.New("malformed")
-		}
-		if err != nil {
-			return nil, fmt.Errorf("graphperm: table line %d: %v", i+2, err)
 		}
 	}
-	if len(guids) != 0 {
-		return nil, errors.New("graphperm: GUIDs left over")
+	if r.err || len(r.b) != 0 || len(t.nodes) != nNodes || len(d.entries) != 0 {
+		return nil, errMalformed
 	}
 	return t, nil
 }
 
-// parseChoice reads an entry's choice for a token kind: a permission
-// index, or - for none.
-func (t *table) parseChoice(s string) (int, error) {
-	if s == "-" {
-		return -1, nil
+// reader reads the binary part of the table; after the first error it
+// sets err and returns zeros.
+type reader struct {
+	b   []byte
+	err bool
+}
+
+// count reads a number that must not exceed limit.
+func (r *reader) count(limit int) int {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 || v > uint64(limit) {
+		r.err, r.b = true, nil
+		return 0
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n >= len(t.perms) {
-		return 0, fmt.Errorf("bad choice %q", s)
+	r.b = r.b[n:]
+	return int(v)
+}
+
+// index reads a number that must be less than n.
+func (r *reader) index(n int) int {
+	v := r.count(n)
+	if v == n {
+		r.err, r.b = true, nil
+		return 0
 	}
-	return n, nil
+	return v
+}
+
+// bytes reads n bytes.
+func (r *reader) bytes(n int) []byte {
+	if len(r.b) < n {
+		r.err, r.b = true, nil
+		return make([]byte, n)
+	}
+	b := r.b[:n]
+	r.b = r.b[n:]
+	return b
+}
+
+// record reads a record of a table with n permissions.
+func (r *reader) record(n int) record {
+	var rec record
+	for k := range rec.grants {
+		if c := r.count(n); c > 0 {
+			rec.grants[k] = make([]grant, c)
+		}
+		for i := range rec.grants[k] {
+			g := &rec.grants[k][i]
+			g.perm = r.index(n)
+			if c := r.count(n); c > 0 {
+				g.also = make([]int, c)
+			}
+			for j := range g.also {
+				g.also[j] = r.index(n)
+			}
+		}
+	}
+	for k := range rec.suggest {
+		rec.suggest[k] = r.count(n) - 1
+	}
+	return rec
+}
+
+// treeDecoder reads the template tree into the table's nodes, giving
+// them their children from kids and their entries, in order, from
+// entries.
+type treeDecoder struct {
+	*reader
+	t       *table
+	kids    []int32
+	entries []entry
+}
+
+// node reads a node and its subtree, depth first, and returns its index.
+func (d *treeDecoder) node(parent, seg int32) int32 {
+	i := int32(len(d.t.nodes))
+	if d.err || len(d.t.nodes) == cap(d.t.nodes) {
+		d.err = true
+		return 0
+	}
+	d.t.nodes = append(d.t.nodes, node{parent: parent, seg: seg})
+	n := d.count(len(d.entries))
+	es := d.entries[:n:n]
+	d.entries = d.entries[n:]
+	n = d.count(len(d.kids))
+	kids := d.kids[:n:n]
+	d.kids = d.kids[n:]
+	s := 0
+	for j := range kids {
+		// Children come in the segments' order, each as the difference
+		// from the previous one's index.
+		delta := d.count(len(d.t.segs))
+		if j > 0 && delta == 0 {
+			d.err = true
+		}
+		if s += delta; s >= len(d.t.segs) {
+			d.err = true
+			return i
+		}
+		kids[j] = d.node(i, int32(s))
+	}
+	d.t.nodes[i].kids, d.t.nodes[i].entries = kids, es
+	return i
 }
 
 // formatGUID writes 16 bytes as a GUID in its usual form, in lower case.
@@ -209,61 +246,4 @@ func formatGUID(b []byte) string {
 		out = append(out, digits[c>>4], digits[c&15])
 	}
 	return string(out)
-}
-
-// parseGrants reads one token kind's grants of an entry. Entries share
-// the lists already read, which are read-only.
-func (t *table) parseGrants(s string, lists map[string][]grant) ([]grant, error) {
-	if s == "" {
-		return nil, nil
-	}
-	if g, ok := lists[s]; ok {
-		return g, nil
-	}
-	items := strings.Split(s, ",")
-	out := make([]grant, 0, len(items))
-	for _, it := range items {
-		var g grant
-		parts := strings.Split(it, "+")
-		for i, p := range parts {
-			n, err := strconv.Atoi(p)
-			if err != nil || n < 0 || n >= len(t.perms) {
-				return nil, fmt.Errorf("bad permission index %q", p)
-			}
-			if i == 0 {
-				g.perm = n
-			} else {
-				g.also = append(g.also, n)
-			}
-		}
-		out = append(out, g)
-	}
-	lists[s] = out
-	return out, nil
-}
-
-// insert adds an entry to the template tree.
-func (t *table) insert(e *entry) {
-	n := t.root
-	// Two templates write a sample item path (root:/foldera/fileb.txt:);
-	// they are collapsed as requests are, so that requests reach them.
-	for _, seg := range collapseDrivePath(splitPath(e.template)) {
-		i := n.search(seg)
-		if i == len(n.kids) || n.kids[i].seg != seg {
-			n.kids = append(n.kids, kid{})
-			copy(n.kids[i+1:], n.kids[i:])
-			n.kids[i] = kid{seg, &node{}}
-		}
-		n = n.kids[i].node
-	}
-	n.entries = append(n.entries, e)
-}
-
-// splitPath splits a normalised path into its segments; "/" has none.
-func splitPath(p string) []string {
-	p = strings.TrimPrefix(p, "/")
-	if p == "" {
-		return nil
-	}
-	return strings.Split(p, "/")
 }

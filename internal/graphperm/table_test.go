@@ -5,60 +5,91 @@ import (
 	"testing"
 )
 
-func TestDecodeRejectsMalformed(t *testing.T) {
-	guid := "\xdf\x02\x12\x88\xbd\xef\x44\x63\x88\xdb\x98\xf2\x2d\xe8\x92\x14"
-	head := "graphperm\t1\tc\td\t1\n"
-	perm := "p\tUser.Read.All\t+\t-\t\n"
-	for _, text := range []string{
-		"",
-		"graphperm\t2\tc\td\t0\n",
-		"graphperm\t1\tc\td\t9\n" + perm + guid, // too few GUID bytes
-		head + perm + "p\tUser.Read\t-\t+\t\n" + guid, // a + without its GUID
-		head + "p\tUser.Read.All\t-\t-\t\n" + guid,    // a GUID left over
-		head + "p\tUser.Read.All\tdf021288-bdef-4463-88db-98f22de89214\t-\t\n" + guid,
-		head + "x\ty\n",
-		head + perm + "e\t0\t/users\tGET\t1\t\t0\t-\n" + guid,  // index out of range
-		head + perm + "e\t0\t/users\tGET\tx\t\t0\t-\n" + guid,  // not a number
-		head + perm + "e\t0\t/users\tGET\t0\t\t1\t-\n" + guid,  // choice out of range
-		head + perm + "e\t0\t/users\tGET\t0\t\t0\t\n" + guid,   // empty choice
-		head + perm + "e\t9\t/users\tGET\t0\t\t0\t-\n" + guid,  // prefix longer than the previous path
-		head + perm + "e\t-1\t/users\tGET\t0\t\t0\t-\n" + guid, // negative prefix
-		head + perm + "e\t0\t/users\tGET\t0\t\t0\n" + guid,     // a field missing
-	} {
-		if _, err := decodeText([]byte(text)); err == nil {
-			t.Errorf("decodeText(%q): no error", text)
-		}
-	}
-	if _, err := decode([]byte("not deflate")); err == nil {
-		t.Error("decode of garbage: no error")
-	}
-}
-
-func TestDecodeText(t *testing.T) {
-	text := "graphperm\t1\tabc\t2026-08-07\t2\n" +
-		"p\tA.Read.All\t+\t-\t\n" +
-		"p\tB.Read\t-\t+\td\n" +
-		"e\t0\t/x\tGET,PATCH\t0\t1+0,0\t0\t1\n" +
-		"e\t2\t/{id}\tPOST\t\t1\t-\t1\n" +
-		"\xdf\x02\x12\x88\xbd\xef\x44\x63\x88\xdb\x98\xf2\x2d\xe8\x92\x14" +
+// A small table in the generator's format (gen/encode.go): permissions
+// A.Read.All (0) and B.Read (1), segments x (0) and {id} (1), two
+// records, and the tree / -> /x (GET, PATCH) -> /x/{id} (POST).
+const (
+	tHead   = "graphperm\t2\tabc\t2026-08-07\n"
+	tNames  = "A.Read.All\nB.Read\n\n"
+	tSegs   = "x\n{id}\n\n"
+	tCounts = "\x02\x03\x02" // records, nodes, entries
+	tFlags  = "\x01\x06"     // A: application GUID; B: delegated GUID, admin consent
+	// Record 0: application A; delegated B with A, then A; suggest A, B.
+	tRec0 = "\x01\x00\x00" + "\x02\x01\x01\x00\x00\x00" + "\x01\x02"
+	// Record 1: no application; delegated B; suggest none, B.
+	tRec1 = "\x00" + "\x01\x01\x00" + "\x00\x02"
+	// Entries in the tree's order: /x GET|PATCH record 0, /x/{id} POST
+	// record 1.
+	tEntries = "\x09\x00\x02\x01"
+	// Root: no entries, one child x (index 0); x: one entry, one child
+	// {id} (x's index plus 1); {id}: one entry, no children.
+	tRoot  = "\x00\x01\x00"
+	tX     = "\x01\x01\x01"
+	tID    = "\x01\x00"
+	tGUIDs = "\xdf\x02\x12\x88\xbd\xef\x44\x63\x88\xdb\x98\xf2\x2d\xe8\x92\x14" +
 		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x0b"
-	tb, err := decodeText([]byte(text))
+)
+
+func TestDecodeTable(t *testing.T) {
+	tb, err := decodeTable([]byte(tHead + tNames + tSegs + tCounts + tFlags + tRec0 + tRec1 + tEntries + tRoot + tX + tID + tGUIDs))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tb.commit != "abc" || len(tb.perms) != 2 || !tb.perms[1].delAdmin || tb.perms[0].delAdmin ||
+	if tb.commit != "abc" || len(tb.perms) != 2 || tb.perms[0].name != "A.Read.All" || tb.perms[1].name != "B.Read" ||
+		!tb.perms[1].delAdmin || tb.perms[0].delAdmin ||
 		tb.perms[0].appID != "df021288-bdef-4463-88db-98f22de89214" || tb.perms[0].delID != "" ||
 		tb.perms[1].appID != "" || tb.perms[1].delID != "00000000-0000-0000-0000-00000000000b" {
 		t.Fatalf("perms %+v", tb.perms)
 	}
-	e := tb.root.child("x").entries[0]
-	if strings.Join(e.methods, ",") != "GET,PATCH" || len(e.grants[0]) != 1 || len(e.grants[1]) != 2 ||
-		e.grants[1][0].perm != 1 || len(e.grants[1][0].also) != 1 || e.suggest != [2]int{0, 1} {
-		t.Errorf("entry /x: %+v", e)
+	x := tb.child(0, "x")
+	if x < 0 || len(tb.nodes[x].entries) != 1 || tb.nodes[x].entries[0] != (entry{methods: 1 | 8, record: 0}) {
+		t.Fatalf("node /x: %d %+v", x, tb.nodes)
 	}
-	e = tb.root.child("x").child("{id}").entries[0]
-	if e.template != "/x/{id}" || e.grants[0] != nil || len(e.grants[1]) != 1 || e.suggest != [2]int{-1, 1} {
-		t.Errorf("entry /x/{id}: %+v", e)
+	r := tb.records[0]
+	if len(r.grants[0]) != 1 || len(r.grants[1]) != 2 || r.grants[1][0].perm != 1 ||
+		len(r.grants[1][0].also) != 1 || r.grants[1][0].also[0] != 0 || r.suggest != [2]int{0, 1} {
+		t.Errorf("record 0: %+v", r)
+	}
+	id := tb.child(x, "{id}")
+	if id < 0 || tb.template(id) != "/x/{id}" || tb.nodes[id].entries[0] != (entry{methods: 2, record: 1}) {
+		t.Fatalf("node /x/{id}: %d %+v", id, tb.nodes)
+	}
+	if r := tb.records[1]; r.grants[0] != nil || len(r.grants[1]) != 1 || r.suggest != [2]int{-1, 1} {
+		t.Errorf("record 1: %+v", r)
+	}
+	if tb.child(0, "{id}") != -1 || tb.child(x, "x") != -1 || tb.child(0, "y") != -1 {
+		t.Error("child found where the tree has none")
+	}
+}
+
+func TestDecodeRejectsMalformed(t *testing.T) {
+	body := tCounts + tFlags + tRec0 + tRec1 + tEntries
+	tree := tRoot + tX + tID
+	for _, tt := range []struct{ name, text string }{
+		{"empty", ""},
+		{"version 1", "graphperm\t1\tabc\t2026-08-07\n" + tNames + tSegs + body + tree + tGUIDs},
+		{"no segments", tHead + tNames + body + tree + tGUIDs},
+		{"a GUID short", tHead + tNames + tSegs + body + tree + tGUIDs[:31]},
+		{"a byte left over", tHead + tNames + tSegs + body + tree + tGUIDs + "\x00"},
+		{"flags for a GUID more", tHead + tNames + tSegs + tCounts + "\x03\x06" + tRec0 + tRec1 + tEntries + tree + tGUIDs},
+		{"permission out of range", tHead + tNames + tSegs + tCounts + tFlags + "\x01\x02\x00" + tRec0[3:] + tRec1 + tEntries + tree + tGUIDs},
+		{"suggestion out of range", tHead + tNames + tSegs + tCounts + tFlags + tRec0 + "\x00\x01\x01\x00\x00\x03" + tEntries + tree + tGUIDs},
+		{"record out of range", tHead + tNames + tSegs + tCounts + tFlags + tRec0 + tRec1 + "\x09\x02\x02\x01" + tree + tGUIDs},
+		{"no method", tHead + tNames + tSegs + tCounts + tFlags + tRec0 + tRec1 + "\x00\x00\x02\x01" + tree + tGUIDs},
+		{"unknown method", tHead + tNames + tSegs + tCounts + tFlags + tRec0 + tRec1 + "\x20\x00\x02\x01" + tree + tGUIDs},
+		{"segment out of range", tHead + tNames + tSegs + body + tRoot + "\x01\x01\x02" + tID + tGUIDs},
+		{"more entries in nodes than counted", tHead + tNames + tSegs + body + tRoot + "\x02\x01\x01" + tID + tGUIDs},
+		{"fewer nodes than counted", tHead + tNames + tSegs + "\x02\x04\x02" + tFlags + tRec0 + tRec1 + tEntries + tree + tGUIDs},
+		{"more nodes than counted", tHead + tNames + tSegs + "\x02\x02\x02" + tFlags + tRec0 + tRec1 + tEntries + tree + tGUIDs},
+		{"fewer entries than counted", tHead + tNames + tSegs + "\x02\x03\x03" + tFlags + tRec0 + tRec1 + tEntries + "\x01\x00" + tree + tGUIDs},
+		{"children out of order", tHead + tNames + "x\ny\n\n" + body + "\x00\x02\x01" + "\x01\x00" + "\x00" + "\x01\x00" + tGUIDs},
+	} {
+		if _, err := decodeTable([]byte(tt.text)); err == nil {
+			t.Errorf("%s: no error", tt.name)
+		}
+	}
+	if _, err := decode([]byte("not deflate")); err == nil {
+		t.Error("decode of garbage: no error")
 	}
 }
 
@@ -73,20 +104,13 @@ func TestEmbeddedTable(t *testing.T) {
 		}
 	}
 	// Every suggestion has the GUID its command needs.
-	var walk func(n *node)
-	walk = func(n *node) {
-		for _, e := range n.entries {
-			for k, p := range e.suggest {
-				if p >= 0 && (k == 0 && tb.perms[p].appID == "" || k == 1 && tb.perms[p].delID == "") {
-					t.Errorf("%s %v: %s suggested for kind %d without a GUID", e.template, e.methods, tb.perms[p].name, k)
-				}
+	for i, r := range tb.records {
+		for k, p := range r.suggest {
+			if p >= 0 && (k == 0 && tb.perms[p].appID == "" || k == 1 && tb.perms[p].delID == "") {
+				t.Errorf("record %d: %s suggested for kind %d without a GUID", i, tb.perms[p].name, k)
 			}
 		}
-		for _, k := range n.kids {
-			walk(k.node)
-		}
 	}
-	walk(tb.root)
 	// The map's LifecyclePolicies-AgentId.Read.All application ID has nine
 	// digits in its first group; it counts as missing.
 	for _, p := range tb.perms {
@@ -94,4 +118,24 @@ func TestEmbeddedTable(t *testing.T) {
 			t.Errorf("malformed GUID kept: %q", p.appID)
 		}
 	}
+}
+
+// FuzzDecodeTable checks that a damaged table gives an error or a table
+// whose lookups stay within it, never a panic.
+func FuzzDecodeTable(f *testing.F) {
+	f.Add([]byte(tHead + tNames + tSegs + tCounts + tFlags + tRec0 + tRec1 + tEntries + tRoot + tX + tID + tGUIDs))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		tb, err := decodeTable(raw)
+		if err != nil {
+			return
+		}
+		for _, m := range []string{"GET", "POST"} {
+			for _, p := range []string{"/x", "/x/1", "/x/1/$ref", "/x/$count"} {
+				got, ok := tb.lookup(m, p, Token{Scopes: []string{"B.Read"}})
+				if ok && !strings.HasPrefix(got.Template, "/") {
+					t.Errorf("%s %s: template %q", m, p, got.Template)
+				}
+			}
+		}
+	})
 }

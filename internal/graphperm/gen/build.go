@@ -2,13 +2,9 @@ package main
 
 import (
 	"bytes"
-	"compress/flate"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -185,128 +181,6 @@ func marshalDoc(doc *sourceDoc) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// header opens the compact table; the version changes with its format
-// and must be the one the package reads (graphperm's table.go).
-const header = "graphperm\t1"
-
-// encodeText writes the compact table (see decodeText), before
-// compression:
-//
-//	graphperm	1	<commit>	<commit date>	<number of GUIDs>
-//	p	<name>	<+ or ->	<+ or ->	<flags>
-//	e	<n>	<path after n bytes>	<methods>	<application grants>	<delegated grants>	<application choice>	<delegated choice>
-//
-// followed by the GUIDs as 16 bytes each (the bytes of the 32 hexadecimal
-// digits, in the order written): + marks a permission's application and
-// delegated GUID, which are the next ones, - its absence. They are binary
-// because, as text, they would be a third of the compressed table, and only
-// the GUIDs of permissions the table suggests are kept. A path is written
-// as its difference from the one before: the first n bytes are the
-// previous path's.
-//
-// Flags: d = the delegated permission needs admin consent. Grants are
-// comma-separated indexes into the p lines, in the map's order (least
-// privileged first), +i+j following a permission that works only together
-// with one of i, j; an empty field: that token kind is not supported. A
-// choice is the index of the permission the rules of choose.go suggest, or
-// - for none. A map entry whose methods get different choices is written
-// as several e lines.
-func encodeText(trimmed []byte) ([]byte, error) {
-	var doc sourceDoc
-	if err := json.Unmarshal(trimmed, &doc); err != nil {
-		return nil, fmt.Errorf("trimmed map: %w", err)
-	}
-	if doc.Commit == "" || len(doc.Paths) == 0 {
-		return nil, errors.New("trimmed map: no commit or no paths")
-	}
-	m, err := newModel(&doc)
-	if err != nil {
-		return nil, err
-	}
-	var lines strings.Builder
-	chosen := [2]map[int]bool{{}, {}}
-	prev := ""
-	for _, p := range doc.Paths {
-		if strings.ContainsAny(p.Path, "\t\n") || !strings.HasPrefix(p.Path, "/") {
-			return nil, fmt.Errorf("trimmed map: bad path %q", p.Path)
-		}
-		var grants [2][]mgrant
-		var texts [2]string
-		for k, kind := range kinds {
-			list := p.Application
-			if kind == kindDelegated {
-				list = p.DelegatedWork
-			}
-			if grants[k], err = m.grants(list, p.LeastPrivileged[kind], p.AlsoRequires[kind]); err != nil {
-				return nil, fmt.Errorf("trimmed map: %s: %w", p.Path, err)
-			}
-			texts[k] = grantsText(grants[k])
-		}
-		// Methods in the map's order, grouped by the choices they get.
-		type group struct {
-			choice  [2]int
-			methods []string
-		}
-		var groups []group
-	method:
-		for _, meth := range p.Methods {
-			var c [2]int
-			for k := range c {
-				c[k] = -1
-				if len(grants[k]) > 0 {
-					c[k] = m.choose(meth, p.Path, grants[k], k)
-				}
-				if c[k] >= 0 {
-					chosen[k][c[k]] = true
-				}
-			}
-			for i := range groups {
-				if groups[i].choice == c {
-					groups[i].methods = append(groups[i].methods, meth)
-					continue method
-				}
-			}
-			groups = append(groups, group{c, []string{meth}})
-		}
-		for _, g := range groups {
-			n := 0
-			for n < len(p.Path) && n < len(prev) && p.Path[n] == prev[n] {
-				n++
-			}
-			prev = p.Path
-			fmt.Fprintf(&lines, "e\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", n, p.Path[n:], strings.Join(g.methods, ","),
-				texts[0], texts[1], choiceText(g.choice[0]), choiceText(g.choice[1]))
-		}
-	}
-	var b strings.Builder
-	var guids []byte
-	var perms strings.Builder
-	for i, pm := range m.perms {
-		marks := [2]string{"-", "-"}
-		for k, id := range []string{pm.appID, pm.delID} {
-			if id == "" || !chosen[k][i] {
-				continue
-			}
-			raw, err := hex.DecodeString(strings.ReplaceAll(id, "-", ""))
-			if err != nil {
-				return nil, fmt.Errorf("trimmed map: GUID %q: %w", id, err)
-			}
-			guids = append(guids, raw...)
-			marks[k] = "+"
-		}
-		flags := ""
-		if pm.delAdmin {
-			flags = "d"
-		}
-		fmt.Fprintf(&perms, "p\t%s\t%s\t%s\t%s\n", pm.name, marks[0], marks[1], flags)
-	}
-	fmt.Fprintf(&b, "%s\t%s\t%s\t%d\n", header, doc.Commit, doc.CommitDate, len(guids)/16)
-	b.WriteString(perms.String())
-	b.WriteString(lines.String())
-	b.Write(guids)
-	return []byte(b.String()), nil
-}
-
 // newModel indexes the trimmed map's permissions, sorted by name. A GUID is
 // kept only in its 8-4-4-4-12 form, in either case: the map has one with
 // nine digits in its first group, which no command could use; such a
@@ -364,48 +238,6 @@ func (m *model) grants(list []string, least string, also map[string][]string) ([
 		out = append(out, g)
 	}
 	return out, nil
-}
-
-// grantsText writes one token kind's grants of a path entry.
-func grantsText(grants []mgrant) string {
-	items := make([]string, 0, len(grants))
-	for _, g := range grants {
-		s := strconv.Itoa(g.perm)
-		for _, a := range g.also {
-			s += "+" + strconv.Itoa(a)
-		}
-		items = append(items, s)
-	}
-	return strings.Join(items, ",")
-}
-
-// choiceText writes a choice: the permission's index, or - for none.
-func choiceText(p int) string {
-	if p < 0 {
-		return "-"
-	}
-	return strconv.Itoa(p)
-}
-
-// Encode writes graphperm.dat from the trimmed map: the compact table
-// (see encodeText), compressed with DEFLATE.
-func Encode(trimmed []byte) ([]byte, error) {
-	text, err := encodeText(trimmed)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	zw, err := flate.NewWriter(&b, flate.BestCompression)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := zw.Write(text); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
 
 // isGUID reports whether s has the form 8-4-4-4-12 of hexadecimal digits.

@@ -19,7 +19,7 @@ func TestGeneratedTableIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := encodeText(trimmed)
+	want, err := encodeTable(trimmed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,25 +79,48 @@ func TestTrimAndEncode(t *testing.T) {
 			t.Errorf("trimmed map still has %q:\n%s", gone, s)
 		}
 	}
-	text, err := encodeText(trimmed)
+	got, err := encodeTable(trimmed)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// /x: the application mark is RSC with no tenant-wide form, so the
 	// rest of the list decides (A.Read.All); the delegated mark works only
 	// with A.Read.All and is kept. Only the GUIDs of suggested permissions
-	// are written.
-	want := "graphperm\t1\tc0ffee\t2026-08-07\t2\n" +
-		"p\tA.Read.All\t+\t-\t\n" +
-		"p\tB.Read\t-\t+\td\n" +
-		"p\tB.Read.All\t-\t-\t\n" +
-		"p\tC.Read.Group\t-\t-\t\n" +
-		"e\t0\t/x\tGET\t3,0\t1+0,0\t0\t1\n" +
-		"e\t2\ta\tPOST,PATCH\t0\t\t0\t-\n" +
+	// are written; B.Read's consent is unknown, so it counts as admin.
+	want := "graphperm\t2\tc0ffee\t2026-08-07\n" +
+		"A.Read.All\nB.Read\nB.Read.All\nC.Read.Group\n\n" +
+		"x\nxa\n\n" +
+		"\x02\x03\x02" + // records, nodes, entries
+		"\x01\x06\x00\x00" + // flags: A's app GUID; B.Read's delegated GUID, admin consent
+		// /x: application C.Read.Group, A.Read.All; delegated B.Read
+		// with A.Read.All, A.Read.All; suggest A.Read.All, B.Read.
+		"\x02\x03\x00\x00\x00" + "\x02\x01\x01\x00\x00\x00" + "\x01\x02" +
+		// /xa: application A.Read.All, no delegated; suggest A.Read.All.
+		"\x01\x00\x00" + "\x00" + "\x01\x00" +
+		// Entries: /x GET, record 0; /xa POST and PATCH, record 1.
+		"\x01\x00" + "\x0a\x01" +
+		// root: no entries, children x and xa (index 0, then 0+1); x
+		// and xa: one entry each, no children.
+		"\x00\x02" + "\x00\x01\x00" + "\x01\x01\x00" +
 		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x0a" +
 		"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xdb"
-	if string(text) != want {
-		t.Errorf("encodeText =\n%s\nwant\n%s", text, want)
+	if string(got) != want {
+		t.Errorf("encodeTable =\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestCollapseDrivePath(t *testing.T) {
+	// A template's sample item path is stored as the package matches a
+	// request's: https://learn.microsoft.com/graph/onedrive-addressing-driveitems
+	for _, tt := range [][2]string{
+		{"me/drive/root:/foldera/fileb.txt:/content", "me/drive/root:/{id}:/content"},
+		{"drives/{id}/root:/{id}", "drives/{id}/root:/{id}"},
+		{"drives/{id}/root:/a/b", "drives/{id}/root:/{id}"},
+		{"users/{id}/messages", "users/{id}/messages"},
+	} {
+		if got := strings.Join(collapseDrivePath(strings.Split(tt[0], "/")), "/"); got != tt[1] {
+			t.Errorf("collapseDrivePath(%s) = %s; want %s", tt[0], got, tt[1])
+		}
 	}
 }
 

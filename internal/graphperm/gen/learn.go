@@ -7,7 +7,9 @@ package main
 // GET /groups, GET /groups/{id} and PATCH /groups/{id}: the map marks the
 // feature permission Group-NestingSupport.ReadWrite.All, which manages one
 // group setting; Learn names GroupMember.Read.All for reading (it reads
-// groups' basic properties and memberships only, below Group.Read.All) and
+// groups' basic properties and memberships only, below Group.Read.All; so
+// does the Bicep reference for reading an existing group,
+// https://learn.microsoft.com/graph/templates/reference/groups) and
 // Group.ReadWrite.All for updating.
 func learnWins(method, template string, kind int) string {
 	for _, r := range learnTable {
