@@ -276,7 +276,7 @@ func fromMessageText(s, cred string) (Failure, bool) {
 		if onIMDS {
 			f.Class = ClassCredentialUnavailable
 		}
-	case strings.Contains(l, "amqp:unauthorized-access") || containsAny(l, permissionSignals):
+	case strings.Contains(l, "amqp:unauthorized-access") || containsAny(l, wordsPermission):
 		f.Class = ClassPermission
 		f.Source = SourceService
 		if strings.Contains(l, "amqp:unauthorized-access") {
@@ -286,10 +286,10 @@ func fromMessageText(s, cred string) (Failure, bool) {
 			f.Service = serviceServiceBus
 			f.RequestID = labelled(s, "TrackingId:")
 		}
-		if containsAny(l, keySignals) && !containsAny(l, permissionSignals) {
+		if containsAny(l, wordsKeyRefused) && !containsAny(l, wordsPermission) {
 			f.Class = ClassAuthentication
 		}
-	case containsAny(l, keySignals):
+	case containsAny(l, wordsKeyRefused):
 		f.Class = ClassAuthentication
 		f.Source = SourceService
 	case cred != "" && strings.Contains(s, troubleshoot):

@@ -65,45 +65,6 @@ var identityHosts = []string{
 	".ciamlogin.com", ".b2clogin.com",
 }
 
-// serviceHosts maps host suffixes to service names.
-var serviceHosts = []struct{ suffix, service string }{
-	{"management.azure.com", serviceARM},
-	{"management.core.windows.net", serviceARM},
-	{"management.usgovcloudapi.net", serviceARM},
-	{"management.chinacloudapi.cn", serviceARM},
-	{"management.microsoftazure.de", serviceARM},
-	{".blob.core.windows.net", serviceStorage},
-	{".dfs.core.windows.net", serviceStorage},
-	{".file.core.windows.net", serviceStorage},
-	{".queue.core.windows.net", serviceStorage},
-	{".table.core.windows.net", serviceStorage},
-	{".blob.core.usgovcloudapi.net", serviceStorage},
-	{".blob.core.chinacloudapi.cn", serviceStorage},
-	{".blob.storage.azure.net", serviceStorage},
-	{".vault.azure.net", serviceKeyVault},
-	{".vault.azure.cn", serviceKeyVault},
-	{".vault.usgovcloudapi.net", serviceKeyVault},
-	{".managedhsm.azure.net", serviceKeyVault},
-	{"graph.microsoft.com", serviceGraph},
-	{"graph.microsoft.us", serviceGraph},
-	{"microsoftgraph.chinacloudapi.cn", serviceGraph},
-	{".documents.azure.com", serviceCosmos},
-	{".documents.azure.us", serviceCosmos},
-	{".servicebus.windows.net", serviceServiceBus},
-	{".servicebus.usgovcloudapi.net", serviceServiceBus},
-	{".openai.azure.com", serviceOpenAI},
-	{".cognitiveservices.azure.com", serviceCognitive},
-	{".services.ai.azure.com", serviceCognitive},
-	{".api.cognitive.microsoft.com", serviceCognitive},
-	{".azurecr.io", "Azure Container Registry"},
-	{".azconfig.io", "Azure App Configuration"},
-	{".search.windows.net", "Azure AI Search"},
-	{".azure-devices.net", "Azure IoT Hub"},
-	{".monitor.azure.com", "Azure Monitor"},
-	{"api.loganalytics.io", "Azure Monitor"},
-	{".azurewebsites.net", "Azure App Service"},
-}
-
 // detectOrigin decides who answered from the request and the response
 // headers. It allocates nothing.
 func detectOrigin(req *http.Request, h http.Header) origin {
@@ -116,10 +77,8 @@ func detectOrigin(req *http.Request, h http.Header) origin {
 		if isIdentityHost(host) {
 			return origin{source: SourceIdentityProvider, service: serviceEntraID}
 		}
-		for _, s := range serviceHosts {
-			if strings.HasSuffix(host, s.suffix) {
-				return origin{source: SourceService, service: s.service}
-			}
+		if row := serviceByHost(host); row != nil {
+			return origin{source: SourceService, service: row.name}
 		}
 		if isIdentityPath(path) {
 			return origin{source: SourceIdentityProvider, service: serviceEntraID}

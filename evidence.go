@@ -1,0 +1,161 @@
+package azauthtrace
+
+import (
+	"net/http"
+	"strings"
+)
+
+// presented is how a request authenticated, read from its headers and
+// query.
+type presented uint8
+
+const (
+	// presentedUnknown: no request, or one that shows no credential (the
+	// caller may not have given the request its headers).
+	presentedUnknown presented = iota
+	// presentedBearer: an Entra ID bearer (or PoP) token.
+	presentedBearer
+	// presentedKey: a key the caller holds: a shared key or HMAC
+	// signature, a SAS, an API or subscription key, Basic credentials,
+	// a Cosmos DB master or resource token.
+	presentedKey
+)
+
+// keyHeaders are request headers that carry an API key: Azure AI
+// services' and Search's api-key, API Management's subscription key,
+// Functions' keys, and the x-api-key of gateways.
+var keyHeaders = []string{"Api-Key", "Ocp-Apim-Subscription-Key", "X-Functions-Key", "X-Api-Key", "Aeg-Sas-Key", "Aeg-Sas-Token"}
+
+// requestPresented reports how req authenticated.
+func requestPresented(req *http.Request) presented {
+	if req == nil {
+		return presentedUnknown
+	}
+	a := req.Header.Get("Authorization")
+	scheme, _, _ := strings.Cut(strings.TrimSpace(a), " ")
+	switch {
+	case strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "PoP"):
+		return presentedBearer
+	case strings.Contains(a, "type%3Daad") || strings.Contains(a, "type=aad"):
+		return presentedBearer // Cosmos DB's type=aad carries an Entra token
+	case a != "":
+		return presentedKey // SharedKey, SharedKeyLite, HMAC-SHA256, SharedAccessSignature, Basic, type=master
+	}
+	for _, k := range keyHeaders {
+		if req.Header.Get(k) != "" {
+			return presentedKey
+		}
+	}
+	if req.URL != nil && (strings.Contains(req.URL.RawQuery, "sig=") || strings.Contains(req.URL.RawQuery, "subscription-key=")) {
+		return presentedKey
+	}
+	return presentedUnknown
+}
+
+// evidence is what a failed service response says about itself, read the
+// same way for every service.
+type evidence struct {
+	status    int
+	presented presented
+	challenge Challenge
+	code      string // the most specific error code
+	aadsts    int    // an AADSTS code anywhere in the body
+	authWords string // an authentication detail (Storage's), lower case
+	words     string // the message and detail, lower case
+	// ownTokenEndpoint: a 401 from the service's own token endpoint
+	// (Container Registry's), which exchanges a credential for a token.
+	ownTokenEndpoint bool
+	row              *serviceRow // the service's row; nil when unknown
+	header           http.Header
+}
+
+// weigh decides the class of a service's 401 or 403 from its evidence,
+// in the order the package documentation gives; the first that decides
+// wins.
+func weigh(ev *evidence) Class {
+	ch := ev.challenge
+	key := ev.presented == presentedKey
+	notBearer := ev.presented != presentedBearer
+	// 1. A claims challenge.
+	if ch.ClaimsPresent || ch.Error == "insufficient_claims" ||
+		strings.Contains(ev.words, "continuous access evaluation resulted in challenge") {
+		return ClassClaimsChallenge
+	}
+	// 2. Entra ID's own code, passed on by the service: code beats
+	// transport.
+	if c, ok := aadstsClass(ev.aadsts); ok {
+		return c
+	}
+	// 3. A code whose class its words do not tell, then the service's own
+	// discriminator.
+	if c, ok := serviceCodes[strings.ToLower(ev.code)]; ok {
+		return c
+	}
+	if ev.row != nil && ev.row.discriminate != nil {
+		if c, ok := ev.row.discriminate(ev.header); ok {
+			return c
+		}
+	}
+	// 4. The service's own token endpoint refused the credential it was
+	// given.
+	if ev.ownTokenEndpoint {
+		return ClassAuthentication
+	}
+	// 5. The words: of the authentication detail, of the message, then of
+	// the code.
+	if c, ok := weighWords(ev.authWords, key, notBearer); ok {
+		return c
+	}
+	if c, ok := weighWords(ev.words, key, notBearer); ok {
+		return c
+	}
+	if ev.code != "" && !genericCode(ev.code) {
+		if c, ok := weighWords(codeWords(ev.code), key, notBearer); ok {
+			return c
+		}
+	}
+	// 6. The challenge's error.
+	if ch.Error == "invalid_token" {
+		return ClassTokenRejected
+	}
+	if ch.Error == "insufficient_scope" {
+		return ClassPermission
+	}
+	// 7. The status, and what the request presented.
+	switch {
+	case ev.status == http.StatusUnauthorized && key:
+		return ClassAuthentication
+	case ev.status == http.StatusUnauthorized:
+		return ClassTokenRejected
+	}
+	return ClassPermission
+}
+
+// weighWords classifies the lower-case words s by the word families, in
+// order: key-based access disabled (configuration); a key, signature or
+// SAS refused when no bearer token was presented (authentication);
+// authorization denied (permission); a token rejected or missing
+// (token_rejected, or authentication when the request presented a key);
+// the wiring wrong (configuration); throttling (transient).
+func weighWords(s string, key, notBearer bool) (Class, bool) {
+	switch {
+	case s == "":
+		return "", false
+	case containsAny(s, wordsKeyDisabled):
+		return ClassConfiguration, true
+	case notBearer && containsAny(s, wordsKeyRefused):
+		return ClassAuthentication, true
+	case containsAny(s, wordsPermission):
+		return ClassPermission, true
+	case containsAny(s, wordsToken):
+		if key {
+			return ClassAuthentication, true
+		}
+		return ClassTokenRejected, true
+	case containsAny(s, wordsConfiguration):
+		return ClassConfiguration, true
+	case containsAny(s, wordsTransient):
+		return ClassTransient, true
+	}
+	return "", false
+}
