@@ -139,7 +139,16 @@ func fromEntryText(s string) (Failure, bool) {
 		advise(&f)
 		return f, true
 	}
-	f, ok := fromMessageText(s, cred)
+	f, ok := sqlLoginFailed(s)
+	if !ok && codeFromText(s) == 0 {
+		f, ok = fromClientText(s)
+	}
+	if ok {
+		f.Credential = cred
+		advise(&f)
+		return f, true
+	}
+	f, ok = fromMessageText(s, cred)
 	if ok {
 		f.Credential = cred
 		f.TroubleshootingURL = ""

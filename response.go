@@ -92,15 +92,21 @@ func (b *splicedBody) Close() error { return b.rest.Close() }
 // classifyResponse diagnoses a failed response from o whose body starts
 // with b.
 func classifyResponse(resp *http.Response, o origin, b []byte) Failure {
-	f := Failure{StatusCode: resp.StatusCode, Source: o.source, Service: o.service}
 	bd := parseBody(b)
+	return classifyBody(resp, o, &bd)
+}
+
+// classifyBody diagnoses a failed response from o whose body has been
+// read into bd.
+func classifyBody(resp *http.Response, o origin, bd *errorBody) Failure {
+	f := Failure{StatusCode: resp.StatusCode, Source: o.source, Service: o.service}
 	switch o.source {
 	case SourceIdentityProvider:
-		classifyToken(&f, &bd, resp.Header)
+		classifyToken(&f, bd, resp.Header)
 	case SourceManagedIdentity:
-		classifyManagedIdentity(&f, &bd, resp.Header, o.mi)
+		classifyManagedIdentity(&f, bd, resp.Header, o.mi)
 	default:
-		classifyService(&f, &bd, resp.Header, resp.Request)
+		classifyService(&f, bd, resp.Header, resp.Request)
 	}
 	advise(&f)
 	return f
