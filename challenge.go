@@ -111,7 +111,7 @@ func parseChallenges(v string, yield func(Challenge)) {
 
 // knownScheme reports whether tok is an HTTP authentication scheme.
 func knownScheme(tok string) bool {
-	for _, s := range [...]string{"Bearer", "PoP", "Basic", "Digest", "Negotiate", "NTLM", "SharedKey", "SharedAccessSignature", "Mutual", "HOBA"} {
+	for _, s := range [...]string{"Bearer", "PoP", "Basic", "Digest", "Negotiate", "NTLM", "SharedKey", "SharedKeyLite", "SharedAccessSignature", "HMAC-SHA256", "AzureApiManagementKey", "Mutual", "HOBA"} {
 		if strings.EqualFold(tok, s) {
 			return true
 		}

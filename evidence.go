@@ -69,70 +69,83 @@ type evidence struct {
 	header           http.Header
 }
 
-// weigh decides the class of a service's 401 or 403 from its evidence,
-// in the order the package documentation gives; the first that decides
-// wins.
-func weigh(ev *evidence) Class {
+// weigh decides the class of a service's failure from its evidence, in
+// the order the package documentation gives; the first that decides
+// wins. ok is false only when nothing decides and there is no status to
+// fall back on (an error text that printed none).
+func weigh(ev *evidence) (c Class, ok bool) {
 	ch := ev.challenge
-	key := ev.presented == presentedKey
-	notBearer := ev.presented != presentedBearer
+	presented := ev.presented
+	if presented == presentedUnknown && ch.Scheme != "" && !strings.EqualFold(ch.Scheme, "Bearer") && !strings.EqualFold(ch.Scheme, "PoP") {
+		// The service challenges only for a key scheme (SharedKey,
+		// HMAC-SHA256, an API Management key): it takes keys.
+		presented = presentedKey
+	}
+	key := presented == presentedKey
+	notBearer := presented != presentedBearer
 	// 1. A claims challenge.
 	if ch.ClaimsPresent || ch.Error == "insufficient_claims" ||
 		strings.Contains(ev.words, "continuous access evaluation resulted in challenge") {
-		return ClassClaimsChallenge
+		return ClassClaimsChallenge, true
 	}
 	// 2. Entra ID's own code, passed on by the service: code beats
 	// transport.
 	if c, ok := aadstsClass(ev.aadsts); ok {
-		return c
+		return c, true
 	}
 	// 3. A code whose class its words do not tell, then the service's own
 	// discriminator.
 	if c, ok := serviceCodes[strings.ToLower(ev.code)]; ok {
-		return c
+		return c, true
 	}
 	if ev.row != nil && ev.row.discriminate != nil {
 		if c, ok := ev.row.discriminate(ev.header); ok {
-			return c
+			return c, true
 		}
 	}
 	// 4. The service's own token endpoint refused the credential it was
 	// given.
 	if ev.ownTokenEndpoint {
-		return ClassAuthentication
+		return ClassAuthentication, true
 	}
-	// 5. The words: of the authentication detail, of the message, then of
-	// the code.
+	// 5. The words: of the authentication detail, of the challenge's
+	// description, of the message, then of the code.
 	if c, ok := weighWords(ev.authWords, key, notBearer); ok {
-		return c
+		return c, true
+	}
+	if c, ok := weighWords(strings.ToLower(ch.Description), key, notBearer); ok {
+		return c, true
 	}
 	if c, ok := weighWords(ev.words, key, notBearer); ok {
-		return c
+		return c, true
 	}
 	if ev.code != "" && !genericCode(ev.code) {
 		if c, ok := weighWords(codeWords(ev.code), key, notBearer); ok {
-			return c
+			return c, true
 		}
 	}
 	// 6. The challenge's error.
 	if ch.Error == "invalid_token" {
-		return ClassTokenRejected
+		return ClassTokenRejected, true
 	}
 	if ch.Error == "insufficient_scope" {
-		return ClassPermission
+		return ClassPermission, true
 	}
 	// 7. The status, and what the request presented.
 	switch {
+	case ev.status == 0:
+		return "", false
 	case ev.status == http.StatusUnauthorized && key:
-		return ClassAuthentication
+		return ClassAuthentication, true
 	case ev.status == http.StatusUnauthorized:
-		return ClassTokenRejected
+		return ClassTokenRejected, true
 	}
-	return ClassPermission
+	return ClassPermission, true
 }
 
 // weighWords classifies the lower-case words s by the word families, in
-// order: key-based access disabled (configuration); a key, signature or
+// order: key-based access disabled (configuration); no credential
+// received (token_rejected); a key, signature or
 // SAS refused when no bearer token was presented (authentication);
 // authorization denied (permission); a token rejected or missing
 // (token_rejected, or authentication when the request presented a key);
@@ -143,6 +156,8 @@ func weighWords(s string, key, notBearer bool) (Class, bool) {
 		return "", false
 	case containsAny(s, wordsKeyDisabled):
 		return ClassConfiguration, true
+	case containsAny(s, wordsMissing):
+		return ClassTokenRejected, true
 	case notBearer && containsAny(s, wordsKeyRefused):
 		return ClassAuthentication, true
 	case containsAny(s, wordsPermission):

@@ -14,7 +14,7 @@ func classifyService(f *Failure, bd *errorBody, h http.Header, req *http.Request
 		f.Service = serviceFromBody(bd)
 	}
 	f.Challenge = ParseChallenge(h)
-	f.ErrorCode = serviceErrorCode(bd, h)
+	f.ErrorCode = serviceErrorCode(bd, h, f.Challenge)
 	msg := cmp.Or(bd.message, bd.description, bd.detail, bd.text)
 	serviceIDs(f, bd, h, msg)
 	// Storage's AuthenticationErrorDetail says more than its message.
@@ -38,7 +38,7 @@ func classifyService(f *Failure, bd *errorBody, h http.Header, req *http.Request
 		header:    h,
 	}
 	ev.ownTokenEndpoint = f.StatusCode == http.StatusUnauthorized && req != nil && req.URL != nil && ownTokenEndpoint(req.URL.Path)
-	f.Class = weigh(&ev)
+	f.Class, _ = weigh(&ev) // a response always has a status
 }
 
 // serviceIDs fills the correlation and request IDs of a service's
@@ -57,7 +57,7 @@ func serviceIDs(f *Failure, bd *errorBody, h http.Header, msg string) {
 	if f.CorrelationID == "" || f.RequestID == "" {
 		text := msg + "\n" + bd.detail
 		f.CorrelationID = cmp.Or(f.CorrelationID, labelled(text, "Correlation ID:", "CorrelationId:"))
-		f.RequestID = cmp.Or(f.RequestID, labelled(text, "RequestId:", "Request ID:", "ActivityId:", "TrackingId:", "Tracking ID:"))
+		f.RequestID = cmp.Or(f.RequestID, labelled(text, "RequestId:", "Request ID:", "ActivityId:", "Activity ID:", "TrackingId:", "Tracking ID:"))
 	}
 }
 
@@ -124,9 +124,17 @@ func containsFold(s, word string) bool {
 // serviceErrorCode picks the most specific error code: the innererror's
 // code (Key Vault's under its generic Forbidden, Log Analytics' under its
 // class of error, Kusto's @type), the error code headers, the body's
-// code, an RFC 7807 problem's type.
-func serviceErrorCode(bd *errorBody, h http.Header) string {
-	return cmp.Or(bd.innerCode, h.Get("X-Ms-Error-Code"), h.Get("Iothub-Errorcode"), bd.code, bd.problemType)
+// code, a key scheme's challenge error when the code is generic or
+// missing, an RFC 7807 problem's type.
+func serviceErrorCode(bd *errorBody, h http.Header, ch Challenge) string {
+	code := cmp.Or(bd.innerCode, h.Get("X-Ms-Error-Code"), h.Get("Iothub-Errorcode"), bd.code)
+	if (code == "" || genericCode(code)) && ch.Error != "" && !strings.EqualFold(ch.Scheme, "Bearer") {
+		// A key scheme's challenge (SharedKey, HMAC-SHA256) carries the
+		// service's own code; a Bearer challenge's error is the OAuth
+		// protocol's word, kept in Failure.Challenge.
+		code = ch.Error
+	}
+	return cmp.Or(code, bd.problemType)
 }
 
 // genericCode reports whether a service's error code says no more than its

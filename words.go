@@ -16,9 +16,19 @@ var (
 		"is not allowed for this account", "key based authentication is not permitted",
 		"key based authentication not permitted", "local authentication is disabled",
 		"local authentication methods are not allowed", "local auth is disabled",
+		"local authorization is disabled",
 		"shared key access is disabled", "disablelocalauth", "disable local auth",
 		"key authentication is disabled", "key based authentication is disabled",
 		"api key authentication is disabled", "sas authentication is disabled",
+	}
+	// wordsMissing: the service did not receive a credential at all
+	// (token_rejected: send one), whatever else the message says.
+	wordsMissing = []string{
+		"missing subscription key", "missing api key", "missing access key", "missing key",
+		"missing a bearer", "missing bearer", "is missing a bearer or pop token", "no credentials",
+		"credentials are missing", "credential is missing", "authentication was not provided",
+		"authorization header is missing", "missing authorization header", "no authorization header",
+		"without credentials", "anonymous access", "asked for the client to provide credentials",
 	}
 	// wordsKeyRefused: a key, shared key, HMAC signature or SAS the caller
 	// holds was refused (authentication: rotate or fix it). Only weighed
@@ -26,12 +36,12 @@ var (
 	// the token's.
 	wordsKeyRefused = []string{
 		"subscription key", "api key", "api-key", "invalid key", "access key", "key being used",
-		"wrong key", "key is invalid", "key is not valid", "keys are invalid", "function key", "host key",
+		"wrong key", "key was incorrect", "incorrect key", "key is invalid", "key is not valid", "keys are invalid", "function key", "host key",
 		"signature not valid", "signature did not match", "signature fields not well formed",
 		"signature is invalid", "invalid signature", "signature mismatch", "hmac",
 		"including the signature", "mac signature", "sas token", "shared access signature",
 		"sharedaccesssignature", "sharedkey", "shared key", "sas expired", "invalidsignature",
-		"master key",
+		"master key", "accesskey", "content hash",
 	}
 	// wordsPermission: an identity that authenticated was denied, whatever
 	// the status says.
