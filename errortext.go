@@ -31,9 +31,23 @@ func fromText(s string) (Failure, bool) {
 // holds such a quoted error: what the error said does not depend on how a
 // log line printed it.
 func unquoteLogged(s string) string {
-	if !strings.Contains(s, `\"error`) || strings.Contains(s, `"error"`) {
-		return s // an error body as it is, or none a logger escaped
+	if strings.Contains(s, `{""error""`) {
+		// A CSV or log export that doubled each quote.
+		s = strings.ReplaceAll(s, `""`, `"`)
 	}
+	// An error quoted by a logger, then by another (a printf that quoted
+	// it again): undo each.
+	for range 3 {
+		if !strings.Contains(s, `\"error`) || strings.Contains(s, `"error"`) {
+			return s // an error body as it is, or none a logger escaped
+		}
+		s = unescapeOnce(s)
+	}
+	return s
+}
+
+// unescapeOnce undoes one level of the escapes a logger adds.
+func unescapeOnce(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
@@ -276,6 +290,10 @@ func fromMessageText(s, cred string) (Failure, bool) {
 	f := Failure{Source: SourceCredential, Description: firstLine(strings.TrimSuffix(stripTroubleshoot(credentialMessage(s)), "."))}
 	onIMDS := cred == "ManagedIdentityCredential" || strings.Contains(l, "169.254.169.254")
 	switch {
+	case strings.Contains(l, "continuous access evaluation resulted in challenge"):
+		// A service's claims challenge, as an SDK's exception says it.
+		f.Class = ClassClaimsChallenge
+		f.Source = SourceService
 	case containsAny(l, unavailableSignals):
 		f.Class = ClassCredentialUnavailable
 	case containsAny(l, configurationSignals), strings.Contains(l, "subscription '") && strings.Contains(l, "not found"):

@@ -38,7 +38,7 @@ func classifyService(f *Failure, bd *errorBody, h http.Header, req *http.Request
 		header:    h,
 	}
 	ev.ownTokenEndpoint = f.StatusCode == http.StatusUnauthorized && req != nil && req.URL != nil && ownTokenEndpoint(req.URL.Path)
-	f.Class, _ = weigh(&ev) // a response always has a status
+	f.Class, _ = weigh(&ev) // "" only for an error text with no status
 }
 
 // serviceIDs fills the correlation and request IDs of a service's
@@ -141,7 +141,7 @@ func serviceErrorCode(bd *errorBody, h http.Header, ch Challenge) string {
 // status.
 func genericCode(code string) bool {
 	switch strings.ToLower(code) {
-	case "forbidden", "unauthorized", "accessdenied", "badrequest", "401", "403":
+	case "forbidden", "unauthorized", "accessdenied", "badrequest", "unknown", "401", "403":
 		return true
 	}
 	return false
