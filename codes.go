@@ -49,3 +49,18 @@ var serviceCodes = map[string]Class{
 	"iothubunauthorizedaccess": ClassAuthentication,
 	"iothubunauthorized":       ClassAuthentication,
 }
+
+// knownCode returns the class serviceCodes gives code, ignoring case,
+// without allocating.
+func knownCode(code string) (Class, bool) {
+	var buf [64]byte
+	if len(code) > len(buf) {
+		return "", false
+	}
+	b := buf[:len(code)]
+	for i := 0; i < len(code); i++ {
+		b[i] = lowerByte(code[i])
+	}
+	c, ok := serviceCodes[string(b)]
+	return c, ok
+}

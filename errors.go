@@ -38,6 +38,7 @@ func FromError(err error) (f Failure, ok bool) {
 	f, ok = fromError(err)
 	if ok {
 		f.clean(errorScrubber(err))
+		f.detach()
 	}
 	return f, ok
 }

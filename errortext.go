@@ -81,17 +81,28 @@ func chainEntries(head, rest string) (entries []string) {
 	if pre := chainPrefix(head); pre != "" {
 		entries = append(entries, pre)
 	}
-	for _, part := range strings.Split(rest, "\n\t") {
-		if strings.HasPrefix(part, "\t") && len(entries) > 0 {
-			// A continuation line that Split cut at "\n\t\t".
-			entries[len(entries)-1] += "\n" + part[1:]
+	// Each entry's lines are joined once, when the next entry starts: a
+	// source's message of many lines costs its length, not its square.
+	var lines []string
+	flush := func() {
+		if len(lines) > 0 {
+			entries = append(entries, strings.Join(lines, "\n"))
+			lines = lines[:0]
+		}
+	}
+	for part := range strings.SplitSeq(rest, "\n\t") {
+		if strings.HasPrefix(part, "\t") && len(lines) > 0 {
+			// A continuation line that the split cut at "\n\t\t".
+			lines = append(lines, part[1:])
 			continue
 		}
 		if strings.TrimSpace(part) == "" {
 			continue
 		}
-		entries = append(entries, part)
+		flush()
+		lines = append(lines, part)
 	}
+	flush()
 	return entries
 }
 
@@ -179,7 +190,7 @@ func fromResponseText(s string) (Failure, bool) {
 		method, rawURL, body, errorCode string
 		status                          int
 	)
-	switch i := strings.Index(s, "\nRESPONSE "); {
+	switch i := failedResponseLine(s); {
 	case i >= 0 || strings.HasPrefix(s, "RESPONSE "):
 		if i < 0 {
 			i = -1
@@ -256,6 +267,30 @@ func fromResponseText(s string) (Failure, bool) {
 		f.ErrorCode = errorCode
 	}
 	return f, true
+}
+
+// failedResponseLine returns the index of the "\nRESPONSE " line of s
+// that prints a failure status (400 to 599), the first of them: a text
+// that goes on after a failure (a retry's "RESPONSE 200 OK") still holds
+// it. -1 when s starts with a failed "RESPONSE " line, or has none.
+// Without a failure, the first "\nRESPONSE " line.
+func failedResponseLine(s string) int {
+	const line = "\nRESPONSE "
+	if c := leadingInt(strings.TrimPrefix(s, "RESPONSE ")); strings.HasPrefix(s, "RESPONSE ") && c >= 400 && c <= 599 {
+		return -1 // the text starts with the failure
+	}
+	first := strings.Index(s, line)
+	for off := first; off >= 0; {
+		if c := leadingInt(s[off+len(line):]); c >= 400 && c <= 599 {
+			return off
+		}
+		next := strings.Index(s[off+len(line):], line)
+		if next < 0 {
+			break
+		}
+		off += len(line) + next
+	}
+	return first
 }
 
 // originFromText guesses who answered when the text names no URL.
@@ -371,25 +406,27 @@ var (
 // authentication failed. ..."), also behind a wrapping prefix ("listing
 // groups: ClientSecretCredential: ..."), or "".
 func leadingCredential(s string) string {
+	const word = "Credential"
 	line := firstLine(s)
-	for off := 0; ; {
-		i := strings.Index(line[off:], "Credential")
-		if i < 0 {
-			return ""
+	// One pass over the identifiers of the line: each is looked at once.
+	for start := 0; start < len(line); {
+		if !isIdent(line[start]) {
+			start++
+			continue
 		}
-		end := off + i + len("Credential")
-		start := end - len("Credential")
-		for start > 0 && isIdent(line[start-1]) {
-			start--
+		end := start
+		for end < len(line) && isIdent(line[end]) {
+			end++
 		}
-		rest := line[end:]
-		if start < off+i && (start == 0 || line[start-1] == ' ') &&
+		name, rest := line[start:end], line[end:]
+		if len(name) > len(word) && strings.HasSuffix(name, word) && (start == 0 || line[start-1] == ' ') &&
 			(strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, ".GetToken") || strings.HasPrefix(rest, " authentication failed") ||
 				strings.HasPrefix(rest, " can't acquire") || strings.HasPrefix(rest, " isn't configured")) {
-			return line[start:end]
+			return name
 		}
-		off = end
+		start = end
 	}
+	return ""
 }
 
 func isIdent(c byte) bool {

@@ -55,13 +55,14 @@ func requestPresented(req *http.Request) presented {
 // evidence is what a failed service response says about itself, read the
 // same way for every service.
 type evidence struct {
-	status    int
-	presented presented
-	challenge Challenge
-	code      string // the most specific error code
-	aadsts    int    // an AADSTS code anywhere in the body
-	authWords string // an authentication detail (Storage's), lower case
-	words     string // the message and detail, lower case
+	status     int
+	presented  presented
+	challenge  Challenge
+	code       string // the most specific error code
+	aadsts     int    // an AADSTS code anywhere in the body
+	authDetail string // an authentication detail (Storage's)
+	message    string // the service's message
+	detail     string // more of the service's words (a problem's detail, Kusto's @message)
 	// ownTokenEndpoint: a 401 from the service's own token endpoint
 	// (Container Registry's), which exchanges a credential for a token.
 	ownTokenEndpoint bool
@@ -85,7 +86,7 @@ func weigh(ev *evidence) (c Class, ok bool) {
 	notBearer := presented != presentedBearer
 	// 1. A claims challenge.
 	if ch.ClaimsPresent || ch.Error == "insufficient_claims" ||
-		strings.Contains(ev.words, "continuous access evaluation resulted in challenge") {
+		strings.Contains(ev.message, "Continuous access evaluation resulted in challenge") {
 		return ClassClaimsChallenge, true
 	}
 	// 2. Entra ID's own code, passed on by the service: code beats
@@ -95,7 +96,7 @@ func weigh(ev *evidence) (c Class, ok bool) {
 	}
 	// 3. A code whose class its words do not tell, then the service's own
 	// discriminator.
-	if c, ok := serviceCodes[strings.ToLower(ev.code)]; ok {
+	if c, ok := knownCode(ev.code); ok {
 		return c, true
 	}
 	if ev.row != nil && ev.row.discriminate != nil {
@@ -109,14 +110,17 @@ func weigh(ev *evidence) (c Class, ok bool) {
 		return ClassAuthentication, true
 	}
 	// 5. The words: of the authentication detail, of the challenge's
-	// description, of the message, then of the code.
-	if c, ok := weighWords(ev.authWords, key, notBearer); ok {
+	// description, of the message and detail, then of the code.
+	if c, ok := weighWords(strings.ToLower(ev.authDetail), key, notBearer); ok {
 		return c, true
 	}
 	if c, ok := weighWords(strings.ToLower(ch.Description), key, notBearer); ok {
 		return c, true
 	}
-	if c, ok := weighWords(ev.words, key, notBearer); ok {
+	if c, ok := weighWords(strings.ToLower(ev.message), key, notBearer); ok {
+		return c, true
+	}
+	if c, ok := weighWords(strings.ToLower(ev.detail), key, notBearer); ok {
 		return c, true
 	}
 	if ev.code != "" && !genericCode(ev.code) {

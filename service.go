@@ -24,18 +24,19 @@ func classifyService(f *Failure, bd *errorBody, h http.Header, req *http.Request
 	if f.AADSTS == 0 {
 		// A service or gateway that passes Entra ID's error on in its own
 		// envelope still names the code in its message.
-		f.AADSTS = codeFromText(msg + "\n" + bd.detail)
+		f.AADSTS = cmp.Or(codeFromText(msg), codeFromText(bd.detail))
 	}
 	ev := evidence{
-		status:    f.StatusCode,
-		presented: requestPresented(req),
-		challenge: f.Challenge,
-		code:      f.ErrorCode,
-		aadsts:    f.AADSTS,
-		authWords: strings.ToLower(bd.authDetail),
-		words:     strings.ToLower(msg + "\n" + bd.detail),
-		row:       serviceByName(f.Service),
-		header:    h,
+		status:     f.StatusCode,
+		presented:  requestPresented(req),
+		challenge:  f.Challenge,
+		code:       f.ErrorCode,
+		aadsts:     f.AADSTS,
+		authDetail: bd.authDetail,
+		message:    msg,
+		detail:     bd.detail,
+		row:        serviceByName(f.Service),
+		header:     h,
 	}
 	ev.ownTokenEndpoint = f.StatusCode == http.StatusUnauthorized && req != nil && req.URL != nil && ownTokenEndpoint(req.URL.Path)
 	f.Class, _ = weigh(&ev) // "" only for an error text with no status
@@ -140,9 +141,10 @@ func serviceErrorCode(bd *errorBody, h http.Header, ch Challenge) string {
 // genericCode reports whether a service's error code says no more than its
 // status.
 func genericCode(code string) bool {
-	switch strings.ToLower(code) {
-	case "forbidden", "unauthorized", "accessdenied", "badrequest", "unknown", "401", "403":
-		return true
+	for _, g := range [...]string{"forbidden", "unauthorized", "accessdenied", "badrequest", "unknown", "401", "403"} {
+		if strings.EqualFold(code, g) {
+			return true
+		}
 	}
 	return false
 }
