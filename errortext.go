@@ -7,13 +7,6 @@ import (
 	"strings"
 )
 
-const (
-	chainMarker   = "failed to acquire a token.\nAttempted credentials:"
-	dashes        = "--------------------------------------------------------------------------------"
-	troubleshoot  = "To troubleshoot, visit "
-	msalReplyCode = "reply status code was "
-)
-
 // fromText diagnoses an error from its text alone.
 func fromText(s string) (Failure, bool) {
 	if strings.TrimSpace(s) == "" {
