@@ -360,40 +360,6 @@ func fromMessageText(s, cred string) (Failure, bool) {
 	return f, true
 }
 
-var (
-	unavailableSignals = []string{
-		"missing environment variable", "incomplete environment variable",
-		"environment variable must be set", "executable not found", "not found on path",
-		"cli not found", "az login", "azd auth login", "azd login", "connect-azaccount",
-		"not logged in", "no client id specified", "no tenant id specified",
-		"no token file specified", "managed identity timed out", "imds token request timed out",
-		"without user interaction", "unreachable network", "unexpected response",
-		"no response from the imds", "failed to authenticate a system assigned identity",
-		"fork/exec", "az.accounts module not found", "is not installed",
-		"no managed identity endpoint", "no default identity",
-		"unrecognized arguments", // a CLI too old for the options the credential passes
-	}
-	configurationSignals = []string{
-		"doesn't support user-assigned", "does not support user-assigned",
-		"no such file or directory", "cannot find the file", "identity not found",
-		"unable to load the proper managed identity", "managedidentitynotfound",
-		"multiple user assigned identities", "invalid tenant", "tenant id",
-		"invalid client id", "invalid azure_token_credentials", "must be a",
-		"requires clientoptions", "requires a standard", "must use https",
-		"redirects are not permitted", "did not match identity_server_thumbprint",
-		"invalid secret token header", "did not confirm the requested user-assigned",
-		// A credential that may not get tokens for the tenant asked for.
-		"isn't configured to acquire tokens for tenant", "additionallyallowedtenants",
-		// A CLI that is signed in but has no such subscription.
-		"no subscription found", "no subscriptions found", "subscription not found", "az account set",
-	}
-	networkSignals = []string{
-		"context deadline exceeded", "i/o timeout", "connection reset", "connection refused",
-		"no such host", "tls handshake timeout", "timed out", "timeout", "temporarily unavailable",
-		"too many requests", "unexpected eof", "server misbehaving",
-	}
-)
-
 // leadingCredential returns the azidentity credential type an error text
 // starts with ("ClientSecretCredential: ...", "AzureCLICredential
 // authentication failed. ..."), also behind a wrapping prefix ("listing

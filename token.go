@@ -74,14 +74,6 @@ func oauthClass(oauthErr, suberror string, status int, desc string) Class {
 	return ClassAuthentication
 }
 
-// requestShapeSignals are words of an error that says the request itself
-// is malformed: a configuration problem, whatever the OAuth error value.
-var requestShapeSignals = []string{
-	"malformed", "not a valid url", "is not valid url", "invalid scope", "scope is not valid",
-	"invalid request", "request is badly formatted", "is not supported", "must contain", "is missing",
-	"invalid redirect", "redirect uri", "reply url", "invalid parameter",
-}
-
 // mostSpecificCode returns the last AADSTS code that does not wrap
 // another (70002, 50012), or a wrapper when it is all there is.
 func mostSpecificCode(codes []int) int {

@@ -90,6 +90,52 @@ var (
 	}
 )
 
+// The word families of a credential's own errors, which carry no
+// response: what azidentity, MSAL and the CLIs say when a credential
+// cannot try here (credential_unavailable), is wired wrong
+// (configuration), or could not reach its endpoint (transient).
+var (
+	unavailableSignals = []string{
+		"missing environment variable", "incomplete environment variable",
+		"environment variable must be set", "executable not found", "not found on path",
+		"cli not found", "az login", "azd auth login", "azd login", "connect-azaccount",
+		"not logged in", "no client id specified", "no tenant id specified",
+		"no token file specified", "managed identity timed out", "imds token request timed out",
+		"without user interaction", "unreachable network", "unexpected response",
+		"no response from the imds", "failed to authenticate a system assigned identity",
+		"fork/exec", "az.accounts module not found", "is not installed",
+		"no managed identity endpoint", "no default identity",
+		"unrecognized arguments", // a CLI too old for the options the credential passes
+	}
+	configurationSignals = []string{
+		"doesn't support user-assigned", "does not support user-assigned",
+		"no such file or directory", "cannot find the file", "identity not found",
+		"unable to load the proper managed identity", "managedidentitynotfound",
+		"multiple user assigned identities", "invalid tenant", "tenant id",
+		"invalid client id", "invalid azure_token_credentials", "must be a",
+		"requires clientoptions", "requires a standard", "must use https",
+		"redirects are not permitted", "did not match identity_server_thumbprint",
+		"invalid secret token header", "did not confirm the requested user-assigned",
+		// A credential that may not get tokens for the tenant asked for.
+		"isn't configured to acquire tokens for tenant", "additionallyallowedtenants",
+		// A CLI that is signed in but has no such subscription.
+		"no subscription found", "no subscriptions found", "subscription not found", "az account set",
+	}
+	networkSignals = []string{
+		"context deadline exceeded", "i/o timeout", "connection reset", "connection refused",
+		"no such host", "tls handshake timeout", "timed out", "timeout", "temporarily unavailable",
+		"too many requests", "unexpected eof", "server misbehaving",
+	}
+)
+
+// requestShapeSignals are words of an error that says the request itself
+// is malformed: a configuration problem, whatever the OAuth error value.
+var requestShapeSignals = []string{
+	"malformed", "not a valid url", "is not valid url", "invalid scope", "scope is not valid",
+	"invalid request", "request is badly formatted", "is not supported", "must contain", "is missing",
+	"invalid redirect", "redirect uri", "reply url", "invalid parameter",
+}
+
 // containsAny reports whether s contains one of words.
 func containsAny(s string, words []string) bool {
 	for _, w := range words {
