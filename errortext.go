@@ -314,6 +314,17 @@ func fromMessageText(s, cred string) (Failure, bool) {
 		classifyToken(&f, &bd, http.Header{})
 		return f, true
 	}
+	if oauthErr, code := oauthErrorInText(s); oauthErr != "" {
+		// An identity provider's OAuth error as MSAL.js and others print
+		// it: "temporarily_unavailable: 50033 - [time]: description".
+		bd := errorBody{oauthError: oauthErr, description: s}
+		if code > 0 {
+			bd.codes = []int{code}
+		}
+		f := Failure{Source: SourceIdentityProvider, Service: serviceEntraID}
+		classifyToken(&f, &bd, http.Header{})
+		return f, true
+	}
 	l := strings.ToLower(s)
 	f := Failure{Source: SourceCredential, Description: firstLine(strings.TrimSuffix(stripTroubleshoot(credentialMessage(s)), "."))}
 	onIMDS := cred == "ManagedIdentityCredential" || strings.Contains(l, "169.254.169.254")
@@ -434,4 +445,33 @@ func leadingInt(s string) int {
 	}
 	v, _ := strconv.Atoi(s[:n])
 	return v
+}
+
+// oauthErrors are the OAuth 2.0 error values (RFC 6749 section 5.2, and
+// OpenID Connect's) that an identity provider answers with.
+var oauthErrors = []string{
+	"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type",
+	"invalid_scope", "temporarily_unavailable", "server_error", "interaction_required", "login_required",
+	"consent_required", "access_denied", "expired_token", "authorization_pending", "slow_down",
+}
+
+// oauthErrorInText returns the OAuth error value a text prints as
+// "<error>: ", and the Entra ID code printed right after it without its
+// AADSTS prefix ("temporarily_unavailable: 50033 - ..."), or "".
+func oauthErrorInText(s string) (oauthErr string, code int) {
+	for _, e := range oauthErrors {
+		_, after, ok := strings.Cut(s, e+": ")
+		if !ok {
+			continue
+		}
+		n := 0
+		for n < len(after) && n < 9 && '0' <= after[n] && after[n] <= '9' {
+			n++
+		}
+		if n > 0 && strings.HasPrefix(after[n:], " ") {
+			code, _ = strconv.Atoi(after[:n])
+		}
+		return e, code
+	}
+	return "", 0
 }
