@@ -31,7 +31,7 @@ func requestPresented(req *http.Request) presented {
 	if req == nil {
 		return presentedUnknown
 	}
-	a := req.Header.Get("Authorization")
+	a := header(req.Header, "Authorization")
 	scheme, _, _ := strings.Cut(strings.TrimSpace(a), " ")
 	switch {
 	case strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "PoP"):
@@ -42,7 +42,7 @@ func requestPresented(req *http.Request) presented {
 		return presentedKey // SharedKey, SharedKeyLite, HMAC-SHA256, SharedAccessSignature, Basic, type=master
 	}
 	for _, k := range keyHeaders {
-		if req.Header.Get(k) != "" {
+		if header(req.Header, k) != "" {
 			return presentedKey
 		}
 	}

@@ -141,7 +141,7 @@ func TestWeighUnknownService(t *testing.T) {
 // name says it is one, and a routing hop's is not.
 func TestRequestIDFromAnyHeader(t *testing.T) {
 	for _, tc := range []struct {
-		h          http.Header
+		h           http.Header
 		corr, reqID string
 	}{
 		{http.Header{"X-Request-Id": {"11112222-bbbb-3333-cccc-4444dddd5555"}}, "", "11112222-bbbb-3333-cccc-4444dddd5555"},

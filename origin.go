@@ -83,7 +83,7 @@ func detectOrigin(req *http.Request, h http.Header) origin {
 		if isIdentityPath(path) {
 			return origin{source: SourceIdentityProvider, service: serviceEntraID}
 		}
-	} else if h.Get("X-Ms-Ests-Server") != "" {
+	} else if header(h, "X-Ms-Ests-Server") != "" {
 		return origin{source: SourceIdentityProvider, service: serviceEntraID}
 	}
 	return origin{source: SourceService, service: serviceFromHeaders(h, req)}
@@ -98,19 +98,19 @@ func miFromRequest(req *http.Request, host, path string) miKind {
 		switch {
 		case req.URL.Port() == "40342":
 			return miArc
-		case h.Get("Secret") != "" && strings.Contains(req.URL.RawQuery, "2019-07-01-preview"):
+		case header(h, "Secret") != "" && strings.Contains(req.URL.RawQuery, "2019-07-01-preview"):
 			return miServiceFabric
 		case req.URL.Port() == "2377":
 			return miServiceFabric
 		}
 		return miIMDS
-	case hasPrefixFold(path, "/msi/token") || h.Get("X-Identity-Header") != "":
+	case hasPrefixFold(path, "/msi/token") || header(h, "X-Identity-Header") != "":
 		return miAppService
-	case hasPrefixFold(path, "/msi/auth") || (h.Get("Secret") != "" && strings.Contains(req.URL.RawQuery, "2017-09-01")):
+	case hasPrefixFold(path, "/msi/auth") || (header(h, "Secret") != "" && strings.Contains(req.URL.RawQuery, "2017-09-01")):
 		return miAzureML
 	case hasSuffixFold(path, "/oauth2/token") && req.URL.Port() == "50342":
 		return miCloudShell
-	case hasSuffixFold(path, "/token") && h.Get("Metadata") == "true":
+	case hasSuffixFold(path, "/token") && header(h, "Metadata") == "true":
 		return miIMDS
 	}
 	return miNone
@@ -151,17 +151,17 @@ func isIdentityPath(path string) bool {
 // custom domains), then from the request path.
 func serviceFromHeaders(h http.Header, req *http.Request) string {
 	switch {
-	case h.Get("X-Ms-Keyvault-Service-Version") != "" || h.Get("X-Ms-Keyvault-Region") != "" || h.Get("X-Ms-Keyvault-Network-Info") != "":
+	case header(h, "X-Ms-Keyvault-Service-Version") != "" || header(h, "X-Ms-Keyvault-Region") != "" || header(h, "X-Ms-Keyvault-Network-Info") != "":
 		return serviceKeyVault
-	case h.Get("X-Ms-Correlation-Request-Id") != "" || h.Get("X-Ms-Routing-Request-Id") != "" || h.Get("X-Ms-Failure-Cause") != "":
+	case header(h, "X-Ms-Correlation-Request-Id") != "" || header(h, "X-Ms-Routing-Request-Id") != "" || header(h, "X-Ms-Failure-Cause") != "":
 		return serviceARM
-	case h.Get("X-Ms-Ags-Diagnostic") != "":
+	case header(h, "X-Ms-Ags-Diagnostic") != "":
 		return serviceGraph
-	case h.Get("X-Ms-Substatus") != "" || h.Get("X-Ms-Activity-Id") != "":
+	case header(h, "X-Ms-Substatus") != "" || header(h, "X-Ms-Activity-Id") != "":
 		return serviceCosmos
-	case h.Get("Apim-Request-Id") != "":
+	case header(h, "Apim-Request-Id") != "":
 		return serviceCognitive
-	case h.Get("X-Ms-Version") != "" || h.Get("X-Ms-Error-Code") != "" && h.Get("X-Ms-Request-Id") != "":
+	case header(h, "X-Ms-Version") != "" || header(h, "X-Ms-Error-Code") != "" && header(h, "X-Ms-Request-Id") != "":
 		return serviceStorage
 	}
 	if req != nil && req.URL != nil {

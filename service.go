@@ -47,9 +47,9 @@ func classifyService(f *Failure, bd *errorBody, h http.Header, req *http.Request
 // whose name says it carries a request, activity, tracking or correlation
 // ID, then from the body and the text of messages that name them.
 func serviceIDs(f *Failure, bd *errorBody, h http.Header, msg string) {
-	f.CorrelationID = cmp.Or(h.Get("X-Ms-Correlation-Request-Id"), h.Get("X-Ms-Client-Request-Id"), h.Get("Client-Request-Id"),
+	f.CorrelationID = cmp.Or(header(h, "X-Ms-Correlation-Request-Id"), header(h, "X-Ms-Client-Request-Id"), header(h, "Client-Request-Id"),
 		bd.innerCorrID, bd.correlation)
-	f.RequestID = cmp.Or(h.Get("X-Ms-Request-Id"), h.Get("Request-Id"), h.Get("Apim-Request-Id"), h.Get("X-Ms-Activity-Id"), bd.innerReqID)
+	f.RequestID = cmp.Or(header(h, "X-Ms-Request-Id"), header(h, "Request-Id"), header(h, "Apim-Request-Id"), header(h, "X-Ms-Activity-Id"), bd.innerReqID)
 	if f.CorrelationID == "" || f.RequestID == "" {
 		corr, reqID := idHeaders(h)
 		f.CorrelationID = cmp.Or(f.CorrelationID, corr)
@@ -128,7 +128,7 @@ func containsFold(s, word string) bool {
 // code, a key scheme's challenge error when the code is generic or
 // missing, an RFC 7807 problem's type.
 func serviceErrorCode(bd *errorBody, h http.Header, ch Challenge) string {
-	code := cmp.Or(bd.innerCode, h.Get("X-Ms-Error-Code"), h.Get("Iothub-Errorcode"), bd.code)
+	code := cmp.Or(bd.innerCode, header(h, "X-Ms-Error-Code"), header(h, "Iothub-Errorcode"), bd.code)
 	if (code == "" || genericCode(code)) && ch.Error != "" && !strings.EqualFold(ch.Scheme, "Bearer") {
 		// A key scheme's challenge (SharedKey, HMAC-SHA256) carries the
 		// service's own code; a Bearer challenge's error is the OAuth
@@ -147,6 +147,16 @@ func genericCode(code string) bool {
 		}
 	}
 	return false
+}
+
+// header returns the first value of h's header key, which must be in
+// canonical form (as http.Header keeps its keys): h.Get without the cost
+// of canonicalizing key on every call.
+func header(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // ownTokenEndpoint reports whether path is a service's own token
