@@ -163,7 +163,7 @@ func fromClientText(s string) (Failure, bool) {
 	default:
 		o = origin{source: SourceService}
 	}
-	if o.source == SourceService && status != 0 && status != http.StatusUnauthorized && status != http.StatusForbidden {
+	if _, known := knownCode(bd.code); o.source == SourceService && status != 0 && status != http.StatusUnauthorized && status != http.StatusForbidden && !known {
 		return Failure{}, false
 	}
 	if o.source != SourceService && status == 0 {

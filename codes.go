@@ -36,7 +36,7 @@ var serviceCodes = map[string]Class{
 	"insufficientpermissions":             ClassPermission,
 	"authorizationrequestdenied":          ClassPermission,
 	"keybasedauthenticationnotpermitted":  ClassConfiguration,
-	"publicaccessnotpermitted":            ClassPermission,
+	"publicaccessnotpermitted":            ClassConfiguration,
 	"unauthorizedblobaccesstier":          ClassPermission,
 	"invalidauthenticationtokenissuer":    ClassTokenRejected,
 	"missingsubscriptionregistration":     ClassConfiguration,

@@ -68,6 +68,7 @@ type evidence struct {
 	ownTokenEndpoint bool
 	row              *serviceRow // the service's row; nil when unknown
 	header           http.Header
+	method           string // the request's method; "" when unknown
 }
 
 // weigh decides the class of a service's failure from its evidence, in
@@ -94,15 +95,15 @@ func weigh(ev *evidence) (c Class, ok bool) {
 	if c, ok := aadstsClass(ev.aadsts); ok {
 		return c, true
 	}
-	// 3. A code whose class its words do not tell, then the service's own
-	// discriminator.
-	if c, ok := knownCode(ev.code); ok {
-		return c, true
-	}
+	// 3. The service's own discriminator, then a code whose class its
+	// words do not tell.
 	if ev.row != nil && ev.row.discriminate != nil {
-		if c, ok := ev.row.discriminate(ev.header); ok {
+		if c, ok := ev.row.discriminate(ev); ok {
 			return c, true
 		}
+	}
+	if c, ok := knownCode(ev.code); ok {
+		return c, true
 	}
 	// 4. The service's own token endpoint refused the credential it was
 	// given.

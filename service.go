@@ -38,6 +38,9 @@ func classifyService(f *Failure, bd *errorBody, h http.Header, req *http.Request
 		row:        serviceByName(f.Service),
 		header:     h,
 	}
+	if req != nil {
+		ev.method = req.Method
+	}
 	ev.ownTokenEndpoint = f.StatusCode == http.StatusUnauthorized && req != nil && req.URL != nil && ownTokenEndpoint(req.URL.Path)
 	f.Class, _ = weigh(&ev) // "" only for an error text with no status
 }

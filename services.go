@@ -15,7 +15,7 @@ type serviceRow struct {
 	docs  string   // the service's guide to authorizing access
 	// discriminate returns the class the service's own discriminator
 	// gives a response, when it gives one.
-	discriminate func(h http.Header) (Class, bool)
+	discriminate func(ev *evidence) (Class, bool)
 }
 
 // services is the services table: one row per service. Rows without
@@ -24,7 +24,7 @@ type serviceRow struct {
 var services = []serviceRow{
 	{name: serviceARM, docs: "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting",
 		hosts: []string{"management.azure.com", "management.core.windows.net", "management.usgovcloudapi.net", "management.chinacloudapi.cn", "management.microsoftazure.de"}},
-	{name: serviceStorage, docs: "https://learn.microsoft.com/azure/storage/blobs/authorize-access-azure-active-directory",
+	{name: serviceStorage, discriminate: storagePublicAccess, docs: "https://learn.microsoft.com/azure/storage/blobs/authorize-access-azure-active-directory",
 		hosts: []string{".blob.core.windows.net", ".dfs.core.windows.net", ".file.core.windows.net", ".queue.core.windows.net", ".table.core.windows.net",
 			".blob.core.usgovcloudapi.net", ".blob.core.chinacloudapi.cn", ".blob.storage.azure.net"}},
 	{name: serviceKeyVault, docs: "https://learn.microsoft.com/azure/key-vault/general/troubleshooting-access-issues",
@@ -75,12 +75,25 @@ func serviceByName(name string) *serviceRow {
 // (configuration: use the control plane); 5301 and 5302, a missing
 // data-plane role assignment (permission).
 // https://learn.microsoft.com/azure/cosmos-db/nosql/troubleshoot-forbidden
-func cosmosSubstatus(h http.Header) (Class, bool) {
-	switch h.Get("X-Ms-Substatus") {
+func cosmosSubstatus(ev *evidence) (Class, bool) {
+	switch header(ev.header, "X-Ms-Substatus") {
 	case "5300":
 		return ClassConfiguration, true
 	case "5301", "5302":
 		return ClassPermission, true
+	}
+	return "", false
+}
+
+// storagePublicAccess reads Storage's PublicAccessNotPermitted, which
+// answers two requests: an anonymous read of an account that allows no
+// public access (the caller sent no credential: token_rejected), and a
+// request to make a container public on such an account (its setting:
+// configuration, the code's class in the known codes).
+// https://learn.microsoft.com/azure/storage/blobs/anonymous-read-access-prevent
+func storagePublicAccess(ev *evidence) (Class, bool) {
+	if strings.EqualFold(ev.code, "PublicAccessNotPermitted") && (ev.method == http.MethodGet || ev.method == http.MethodHead) {
+		return ClassTokenRejected, true
 	}
 	return "", false
 }
