@@ -213,6 +213,20 @@ func textCode(s string) string {
 		}
 		off += i + 3
 	}
+	// The .NET SDKs' "Unauthorized (401)": the status's name as the code.
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], " (")
+		if i < 0 {
+			break
+		}
+		i += off
+		if c := leadingInt(s[i+2:]); c >= 400 && c <= 599 && strings.HasPrefix(s[i+5:], ")") {
+			if j := strings.LastIndexByte(s[:i], ' '); isCode(s[j+1 : i]) {
+				return s[j+1 : i]
+			}
+		}
+		off = i + 2
+	}
 	// A message that starts with its code: "TF400813: The user ...".
 	msg := s
 	if i := strings.LastIndex(firstLine(s), "]"); i >= 0 {

@@ -37,6 +37,7 @@ func TestTextCode(t *testing.T) {
 		{"azure.core.exceptions.HttpResponseError: (BadRequest) Invalid key", "BadRequest"},
 		{"unexpected status 403 (403 Forbidden) with error: AuthorizationFailed: The client", "AuthorizationFailed"},
 		{"##[error]TF400813: The user 'x' is not authorized to access this resource.", "TF400813"},
+		{"Response status code does not indicate success: Unauthorized (401); Substatus: 5202", "Unauthorized"},
 		{"Error from server (Forbidden): pods is forbidden", ""},
 		{"something failed: no code", ""},
 	} {

@@ -150,7 +150,8 @@ func weigh(ev *evidence) (c Class, ok bool) {
 
 // weighWords classifies the lower-case words s by the word families, in
 // order: key-based access disabled (configuration); no credential
-// received (token_rejected); a key, signature or
+// received (token_rejected); a credential not in the form the service
+// takes (configuration); a key, signature or
 // SAS refused when no bearer token was presented (authentication);
 // authorization denied (permission); a token rejected or missing
 // (token_rejected, or authentication when the request presented a key);
@@ -163,6 +164,8 @@ func weighWords(s string, key, notBearer bool) (Class, bool) {
 		return ClassConfiguration, true
 	case containsAny(s, wordsMissing):
 		return ClassTokenRejected, true
+	case containsAny(s, wordsMalformedCredential):
+		return ClassConfiguration, true
 	case notBearer && containsAny(s, wordsKeyRefused):
 		return ClassAuthentication, true
 	case containsAny(s, wordsPermission):

@@ -30,6 +30,12 @@ var (
 		"authorization header is missing", "missing authorization header", "no authorization header",
 		"without credentials", "anonymous access", "asked for the client to provide credentials",
 	}
+	// wordsMalformedCredential: the credential was not even in the form
+	// the service takes (a key given where a SAS goes): its wiring
+	// (configuration), not a key to rotate.
+	wordsMalformedCredential = []string{
+		"valid format", "expected format", "not in the correct format", "not in a valid format",
+	}
 	// wordsKeyRefused: a key, shared key, HMAC signature or SAS the caller
 	// holds was refused (authentication: rotate or fix it). Only weighed
 	// when the request did not present a bearer token, whose signature is
