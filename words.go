@@ -71,7 +71,7 @@ var (
 	// the wrong audience, issuer or tenant, a bad signature on the token.
 	wordsToken = []string{
 		"token", "bearer", "issuer", "audience", "lifetime validation", "jwt", "akv100",
-		"authorization required", "authentication required", "credentials are missing",
+		"authorization required", "authentication required",
 		"no authentication", "not authenticated", "unauthenticated", "expired",
 		"authentication information", "authentication failed", "authentication",
 		"authorization has been denied for this request", "must be logged in",
