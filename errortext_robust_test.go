@@ -161,3 +161,22 @@ func TestFromErrorPanickingMethods(t *testing.T) {
 		})
 	}
 }
+
+// TestFromErrorUnrelatedTexts: a text that says nothing about
+// authentication is not recognised, whatever statuses and words the
+// clients' texts share with it.
+func TestFromErrorUnrelatedTexts(t *testing.T) {
+	for _, s := range []string{
+		"rpc error: code = Unavailable desc = transport is closing",
+		"json: cannot unmarshal string into Go value of type int",
+		"405 Method Not Allowed",
+		"failed to create dnsprovider: bad config",
+		"status code 404: not found",
+		"StatusCode=500 -- Original Error: internal error",
+		"x509: certificate signed by unknown authority",
+	} {
+		if f, ok := azauthtrace.FromError(errors.New(s)); ok {
+			t.Errorf("FromError(%q) = %q, recognised", s, f.Class)
+		}
+	}
+}
