@@ -98,7 +98,7 @@ func weigh(ev *evidence) (c Class, ok bool) {
 	// 3. The service's own discriminator, then a code whose class its
 	// words do not tell.
 	if ev.row != nil && ev.row.discriminate != nil {
-		if c, ok := ev.row.discriminate(ev); ok {
+		if c, ok := ev.row.discriminate(*ev); ok {
 			return c, true
 		}
 	}

@@ -15,7 +15,7 @@ type serviceRow struct {
 	docs  string   // the service's guide to authorizing access
 	// discriminate returns the class the service's own discriminator
 	// gives a response, when it gives one.
-	discriminate func(ev *evidence) (Class, bool)
+	discriminate func(ev evidence) (Class, bool)
 }
 
 // services is the services table: one row per service. Rows without
@@ -75,7 +75,7 @@ func serviceByName(name string) *serviceRow {
 // (configuration: use the control plane); 5301 and 5302, a missing
 // data-plane role assignment (permission).
 // https://learn.microsoft.com/azure/cosmos-db/nosql/troubleshoot-forbidden
-func cosmosSubstatus(ev *evidence) (Class, bool) {
+func cosmosSubstatus(ev evidence) (Class, bool) {
 	switch header(ev.header, "X-Ms-Substatus") {
 	case "5300":
 		return ClassConfiguration, true
@@ -91,7 +91,7 @@ func cosmosSubstatus(ev *evidence) (Class, bool) {
 // request to make a container public on such an account (its setting:
 // configuration, the code's class in the known codes).
 // https://learn.microsoft.com/azure/storage/blobs/anonymous-read-access-prevent
-func storagePublicAccess(ev *evidence) (Class, bool) {
+func storagePublicAccess(ev evidence) (Class, bool) {
 	if strings.EqualFold(ev.code, "PublicAccessNotPermitted") && (ev.method == http.MethodGet || ev.method == http.MethodHead) {
 		return ClassTokenRejected, true
 	}
