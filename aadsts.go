@@ -24,7 +24,8 @@ func isWrapper(code int) bool {
 // does not list, with their class: the workload identity federation
 // codes (documented in the workload identity troubleshooting pages and
 // the azidentity troubleshooting guide), an assertion outside its time
-// range, a session expired, and an invalid tenant identifier.
+// range, a session expired, an invalid tenant identifier, and a
+// deprecated TLS version.
 var unlisted = map[int]Class{
 	70021:   ClassConfiguration,
 	700211:  ClassConfiguration,
@@ -34,6 +35,8 @@ var unlisted = map[int]Class{
 	700024:  ClassAuthentication,
 	70044:   ClassAuthentication,
 	900023:  ClassConfiguration,
+	// TLS 1.0/1.1 or 3DES used: the client's TLS configuration.
+	1002016: ClassConfiguration,
 }
 
 // aadstsMitigations are written mitigations of the codes met most, from

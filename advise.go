@@ -22,18 +22,6 @@ var tsgAnchors = map[string]string{
 	"AzurePipelinesCredential":    "apc",
 }
 
-// serviceDocs links each service's guide to authorizing access.
-var serviceDocs = map[string]string{
-	serviceARM:        "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting",
-	serviceStorage:    "https://learn.microsoft.com/azure/storage/blobs/authorize-access-azure-active-directory",
-	serviceKeyVault:   "https://learn.microsoft.com/azure/key-vault/general/troubleshooting-access-issues",
-	serviceGraph:      "https://learn.microsoft.com/graph/resolve-auth-errors",
-	serviceCosmos:     "https://aka.ms/cosmos-native-rbac",
-	serviceServiceBus: "https://learn.microsoft.com/azure/service-bus-messaging/service-bus-role-based-access-control",
-	serviceOpenAI:     "https://learn.microsoft.com/azure/ai-services/openai/how-to/role-based-access-control",
-	serviceCognitive:  "https://learn.microsoft.com/azure/ai-services/authentication",
-}
-
 const caeDocs = "https://learn.microsoft.com/entra/identity-platform/claims-challenge"
 
 // codeMitigations are the mitigations of service error codes (lower case).
@@ -168,8 +156,8 @@ func troubleshootingURL(f *Failure) string {
 	case f.Class == ClassClaimsChallenge:
 		return caeDocs
 	}
-	if u, ok := serviceDocs[f.Service]; ok {
-		return u
+	if row := serviceByName(f.Service); row != nil && row.docs != "" {
+		return row.docs
 	}
 	if f.Credential != "" || f.Source == SourceCredential {
 		return troubleshootingGuide

@@ -3,7 +3,6 @@ package azauthtrace
 import (
 	"cmp"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -88,95 +87,6 @@ func claimsRequired(s string) string {
 // itself (lower case).
 var tokenCBSCodes = map[string]bool{
 	"expiredtoken": true, "invalidaudience": true, "invalidissuer": true, "malformedtoken": true, "invalidtoken": true,
-}
-
-// amqpError returns the condition and description of an AMQP error in
-// err's chain: a struct with the string fields Condition and Description,
-// as go-amqp's Error is (also inside its LinkError, SessionError and
-// ConnError, which unwrap to it).
-func amqpError(err error) (condition, description string) {
-	eachError(err, func(e error) bool {
-		v := reflect.ValueOf(e)
-		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
-			if v.IsNil() {
-				return false
-			}
-			v = v.Elem()
-		}
-		if v.Kind() != reflect.Struct {
-			return false
-		}
-		c, d := stringField(v, "Condition"), stringField(v, "Description")
-		if c.IsValid() && d.IsValid() {
-			condition, description = c.String(), d.String()
-			return true
-		}
-		return false
-	})
-	return condition, description
-}
-
-// stringField returns the string field name of the struct v, also when it
-// is promoted from an embedded struct, or the zero Value when v has none
-// or it lies behind a nil pointer.
-func stringField(v reflect.Value, name string) reflect.Value {
-	sf, ok := v.Type().FieldByName(name)
-	if !ok || sf.Type.Kind() != reflect.String {
-		return reflect.Value{}
-	}
-	f, err := v.FieldByIndexErr(sf.Index)
-	if err != nil {
-		return reflect.Value{}
-	}
-	return f
-}
-
-// eachError calls f for err and each error in its tree, depth first as
-// errors.As walks it (errors.Join's included), until f returns true.
-func eachError(err error, f func(error) bool) bool {
-	for depth := 0; err != nil && depth < maxErrorDepth; depth++ {
-		if f(err) {
-			return true
-		}
-		switch u := err.(type) {
-		case interface{ Unwrap() error }:
-			err = u.Unwrap()
-		case interface{ Unwrap() []error }:
-			for _, e := range u.Unwrap() {
-				if eachError(e, f) {
-					return true
-				}
-			}
-			return false
-		default:
-			return false
-		}
-	}
-	return false
-}
-
-// maxErrorDepth bounds how deep eachError goes into an error's tree.
-const maxErrorDepth = 64
-
-// sdkErrorCode returns the Code of azservicebus's or azeventhubs's *Error
-// in err's chain, such as "unauthorized".
-func sdkErrorCode(err error) (code string) {
-	eachError(err, func(e error) bool {
-		v := reflect.ValueOf(e)
-		if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-			return false
-		}
-		t := v.Elem().Type()
-		if !strings.Contains(t.PkgPath(), "/messaging/") || t.Name() != "Error" {
-			return false
-		}
-		if c := stringField(v.Elem(), "Code"); c.IsValid() {
-			code = c.String()
-			return true
-		}
-		return false
-	})
-	return code
 }
 
 // sdkErrorCodeText returns the code azservicebus and azeventhubs print in

@@ -159,6 +159,10 @@ var jsonFields = map[string]func(*errorBody) *string{
 	"error_uri":                          func(bd *errorBody) *string { return &bd.errorURI },
 	"timestamp":                          func(bd *errorBody) *string { return &bd.timestamp },
 	"trace_id":                           func(bd *errorBody) *string { return &bd.traceID },
+	"traceid":                            func(bd *errorBody) *string { return &bd.traceID },
+	"errorcode":                          func(bd *errorBody) *string { return &bd.code },
+	"error_code":                         func(bd *errorBody) *string { return &bd.code },
+	"errormessage":                       func(bd *errorBody) *string { return &bd.message },
 	"correlation_id":                     func(bd *errorBody) *string { return &bd.correlation },
 	"correlationid":                      func(bd *errorBody) *string { return &bd.correlation },
 	"error/correlationid":                func(bd *errorBody) *string { return &bd.correlation },
@@ -189,17 +193,25 @@ var jsonFields = map[string]func(*errorBody) *string{
 // codesPath is the path of Entra ID's error_codes array.
 const codesPath = "error_codes"
 
-// readsUnder reports whether readJSON reads a field at path or under it.
-func readsUnder(path string) bool {
-	if _, ok := jsonFields[path]; ok || path == codesPath {
-		return true
-	}
+// jsonParents are the paths of the objects that hold the members
+// readJSON reads ("error", "error/innererror", ...), derived once from
+// jsonFields.
+var jsonParents = func() map[string]bool {
+	m := map[string]bool{}
 	for p := range jsonFields {
-		if strings.HasPrefix(p, path+"/") {
-			return true
+		for i := range len(p) {
+			if p[i] == '/' {
+				m[p[:i]] = true
+			}
 		}
 	}
-	return false
+	return m
+}()
+
+// readsUnder reports whether readJSON reads a field at path or under it.
+func readsUnder(path string) bool {
+	_, ok := jsonFields[path]
+	return ok || path == codesPath || jsonParents[path]
 }
 
 // setString files a string value found at path.

@@ -74,7 +74,18 @@ func parseChallenges(v string, yield func(Challenge)) {
 			}
 			var val string
 			if i < len(v) && v[i] == '"' {
-				val, i = quotedString(v, i)
+				end := 0
+				val, end = quotedString(v, i)
+				if k := unclosedBefore(val); k >= 0 && end <= len(v) && v[end-1] == '"' {
+					// A value whose closing quote is missing (Azure Maps'
+					// realm="https://atlas.microsoft.com/, error="InvalidKey"):
+					// the quote that ended it opens the next parameter's
+					// value. Keep the value up to ", " and read on from
+					// that parameter's name.
+					val = val[:k]
+					end = i + 1 + strings.LastIndex(v[i+1:end-1], ", ") + 2
+				}
+				i = end
 			} else {
 				s := i
 				for i < len(v) && v[i] != ',' && v[i] != ' ' && v[i] != '\t' && v[i] != '"' {
@@ -111,12 +122,25 @@ func parseChallenges(v string, yield func(Challenge)) {
 
 // knownScheme reports whether tok is an HTTP authentication scheme.
 func knownScheme(tok string) bool {
-	for _, s := range [...]string{"Bearer", "PoP", "Basic", "Digest", "Negotiate", "NTLM", "SharedKey", "SharedAccessSignature", "Mutual", "HOBA"} {
+	for _, s := range [...]string{"Bearer", "PoP", "Basic", "Digest", "Negotiate", "NTLM", "SharedKey", "SharedKeyLite", "SharedAccessSignature", "HMAC-SHA256", "AzureApiManagementKey", "Mutual", "HOBA"} {
 		if strings.EqualFold(tok, s) {
 			return true
 		}
 	}
 	return false
+}
+
+// unclosedBefore returns the index of the ", " in a quoted value that
+// ends with ", name=", the sign of a missing closing quote, or -1.
+func unclosedBefore(val string) int {
+	if !strings.HasSuffix(val, "=") {
+		return -1
+	}
+	k := strings.LastIndex(val, ", ")
+	if k < 0 || strings.ContainsAny(val[k+2:len(val)-1], " \t\",=\\") || k+2 == len(val)-1 {
+		return -1
+	}
+	return k
 }
 
 // quotedString reads a quoted-string starting at v[i] == '"' and returns its

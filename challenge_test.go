@@ -35,6 +35,18 @@ func TestParseChallenge(t *testing.T) {
 			want:   azauthtrace.Challenge{Scheme: "Bearer", AuthorizationURI: "https://login.windows.net/tid", Resource: "https://vault.azure.net"},
 		},
 		{
+			// Azure Maps leaves the realm's quote open (Azure/reddog-code#52);
+			// https://learn.microsoft.com/azure/azure-maps/azure-maps-authentication
+			name:   "a realm whose closing quote is missing",
+			values: []string{`SharedKey realm="https://atlas.microsoft.com/, error="InvalidKey", error_description="The provided key was incorrect or the account resource does not exist."`},
+			want:   azauthtrace.Challenge{Scheme: "SharedKey", Error: "InvalidKey", Description: "The provided key was incorrect or the account resource does not exist."},
+		},
+		{
+			name:   "an HMAC challenge",
+			values: []string{`HMAC-SHA256 error="invalid_token", error_description="Invalid Signature"`},
+			want:   azauthtrace.Challenge{Scheme: "HMAC-SHA256", Error: "invalid_token", Description: "Invalid Signature"},
+		},
+		{
 			name:   "escaped quote",
 			values: []string{`Bearer error_description="say \"hi\""`},
 			want:   azauthtrace.Challenge{Scheme: "Bearer", Description: `say "hi"`},

@@ -1,6 +1,8 @@
 package azauthtrace
 
 import (
+	"strings"
+
 	"github.com/azauthtrace/azauthtrace/internal/safe"
 )
 
@@ -43,4 +45,23 @@ func (c *Challenge) clean(sc safe.Scrubber) {
 	c.Description = sc.Clean(safe.Text, c.Description).String()
 	c.AuthorizationURI = sc.Clean(safe.URI, c.AuthorizationURI).String()
 	c.Resource = sc.Clean(safe.URI, c.Resource).String()
+}
+
+// detach makes every string f holds its own copy, so that keeping f does
+// not keep alive the text it was read from: an error's text, which may
+// be megabytes, and of which cleaning returns slices when it changes
+// nothing.
+func (f *Failure) detach() {
+	for _, p := range []*string{
+		&f.ErrorCode, &f.CorrelationID, &f.RequestID, &f.Service, &f.Credential, &f.Description,
+		&f.Timestamp, &f.ErrorURI, &f.Mitigation, &f.TroubleshootingURL,
+		&f.PrincipalID, &f.PrincipalName, &f.Action, &f.Scope,
+		&f.Challenge.Scheme, &f.Challenge.Error, &f.Challenge.Description, &f.Challenge.ClaimsReason,
+		&f.Challenge.AuthorizationURI, &f.Challenge.Resource,
+	} {
+		*p = strings.Clone(*p)
+	}
+	for i := range f.Chain {
+		f.Chain[i].detach()
+	}
 }

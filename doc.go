@@ -43,11 +43,54 @@
 //   - authentication: the credential was refused (wrong or expired secret,
 //     bad assertion, wrong password, MFA or interaction needed).
 //
-// At the token endpoint the AADSTS code decides the class, not the HTTP
-// status or the OAuth error value. For a service, its specific codes (Key
-// Vault's innererror code, Storage's x-ms-error-code and
-// AuthenticationErrorDetail, Cosmos DB's x-ms-substatus) decide before the
-// status.
+// # How the evidence is weighed
+//
+// FromResponse reads who answered (the request's host and path, then the
+// response's headers), the response's headers, its WWW-Authenticate
+// challenge and its body in whichever envelope it comes ({"error":{"code",
+// "message"}}, {"code","message"}, {"Message"}, {"errors":[...]}, OData,
+// RFC 7807, XML <Error>, an OAuth error, plain text). At Entra ID's token
+// endpoint and at managed identity endpoints the AADSTS code decides, not
+// the HTTP status or the OAuth error value. For any other service, one
+// function weighs the evidence every response carries, in this order; the
+// first that decides wins:
+//
+//  1. A claims challenge (claims or insufficient_claims in the challenge,
+//     Continuous Access Evaluation in the message): claims_challenge.
+//  2. An AADSTS code anywhere in the body: a gateway or service that
+//     passes Entra ID's error on keeps its class (code beats transport).
+//  3. An error code whose words do not tell its class (the known codes),
+//     then the service's own discriminator (Cosmos DB's x-ms-substatus).
+//  4. A 401 from the service's own token endpoint: authentication.
+//  5. The words of the authentication detail, of the challenge's
+//     description, of the message, then of the error code split into
+//     words (InvalidAuthenticationTokenTenant: "invalid authentication
+//     token tenant"), each by the word families in order: key-based access
+//     disabled (configuration); no credential received (token_rejected);
+//     a key, signature or SAS refused, unless a bearer token was
+//     presented (authentication); authorization denied (permission, also
+//     on a 401); a token rejected (token_rejected, or authentication when
+//     the request presented a key); the identity's wiring (configuration);
+//     throttling (transient).
+//  6. The challenge's error: invalid_token (token_rejected),
+//     insufficient_scope (permission).
+//  7. The status and what the request presented: a 401 for a key
+//     (shared key, HMAC, SAS, API key) is authentication, any other 401
+//     token_rejected, a 403 permission.
+//
+// What the request presented is read from its Authorization header's
+// scheme, its API key headers and its query (sig=); when the request does
+// not show it, a challenge for a key scheme only (SharedKey, HMAC-SHA256)
+// says the service takes keys. The service table adds what these rules
+// cannot know: a service's hosts, its discriminator and its guide.
+//
+// FromError reads the same evidence from an error: the response an
+// azidentity or azcore error carries, else its text as azidentity,
+// azcore, MSAL, go-autorest, adal, go-azure-sdk, go-mssqldb, client-go and
+// the other Azure SDKs print it (a status, a code, a message, a JSON body,
+// an endpoint's URL, printed headers), and weighs it the same way. A text
+// that says nothing about authentication is not recognised: FromError
+// returns false.
 //
 // # What is never kept
 //

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"reflect"
-	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
@@ -38,6 +36,7 @@ func FromError(err error) (f Failure, ok bool) {
 	f, ok = fromError(err)
 	if ok {
 		f.clean(errorScrubber(err))
+		f.detach()
 	}
 	return f, ok
 }
@@ -155,23 +154,6 @@ func bounded(s string) string {
 		return s[:MaxErrorText]
 	}
 	return s
-}
-
-// credentialUnavailable returns azidentity's credential-unavailable error
-// in err's chain, the error on which credential chains try their next
-// source, or nil. azidentity does not export its type, so it is known by
-// name.
-func credentialUnavailable(err error) error {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		t := reflect.TypeOf(e)
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		if t.Name() == "credentialUnavailableError" && strings.HasSuffix(t.PkgPath(), "/azidentity") {
-			return e
-		}
-	}
-	return nil
 }
 
 // unavailableFailure returns the diagnosis of a credential-unavailable

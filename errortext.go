@@ -7,13 +7,6 @@ import (
 	"strings"
 )
 
-const (
-	chainMarker   = "failed to acquire a token.\nAttempted credentials:"
-	dashes        = "--------------------------------------------------------------------------------"
-	troubleshoot  = "To troubleshoot, visit "
-	msalReplyCode = "reply status code was "
-)
-
 // fromText diagnoses an error from its text alone.
 func fromText(s string) (Failure, bool) {
 	if strings.TrimSpace(s) == "" {
@@ -31,9 +24,23 @@ func fromText(s string) (Failure, bool) {
 // holds such a quoted error: what the error said does not depend on how a
 // log line printed it.
 func unquoteLogged(s string) string {
-	if !strings.Contains(s, `\"error`) || strings.Contains(s, `"error"`) {
-		return s // an error body as it is, or none a logger escaped
+	if strings.Contains(s, `{""error""`) {
+		// A CSV or log export that doubled each quote.
+		s = strings.ReplaceAll(s, `""`, `"`)
 	}
+	// An error quoted by a logger, then by another (a printf that quoted
+	// it again): undo each.
+	for range 3 {
+		if !strings.Contains(s, `\"error`) || strings.Contains(s, `"error"`) {
+			return s // an error body as it is, or none a logger escaped
+		}
+		s = unescapeOnce(s)
+	}
+	return s
+}
+
+// unescapeOnce undoes one level of the escapes a logger adds.
+func unescapeOnce(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
@@ -67,17 +74,28 @@ func chainEntries(head, rest string) (entries []string) {
 	if pre := chainPrefix(head); pre != "" {
 		entries = append(entries, pre)
 	}
-	for _, part := range strings.Split(rest, "\n\t") {
-		if strings.HasPrefix(part, "\t") && len(entries) > 0 {
-			// A continuation line that Split cut at "\n\t\t".
-			entries[len(entries)-1] += "\n" + part[1:]
+	// Each entry's lines are joined once, when the next entry starts: a
+	// source's message of many lines costs its length, not its square.
+	var lines []string
+	flush := func() {
+		if len(lines) > 0 {
+			entries = append(entries, strings.Join(lines, "\n"))
+			lines = lines[:0]
+		}
+	}
+	for part := range strings.SplitSeq(rest, "\n\t") {
+		if strings.HasPrefix(part, "\t") && len(lines) > 0 {
+			// A continuation line that the split cut at "\n\t\t".
+			lines = append(lines, part[1:])
 			continue
 		}
 		if strings.TrimSpace(part) == "" {
 			continue
 		}
-		entries = append(entries, part)
+		flush()
+		lines = append(lines, part)
 	}
+	flush()
 	return entries
 }
 
@@ -139,7 +157,16 @@ func fromEntryText(s string) (Failure, bool) {
 		advise(&f)
 		return f, true
 	}
-	f, ok := fromMessageText(s, cred)
+	f, ok := sqlLoginFailed(s)
+	if !ok && codeFromText(s) == 0 {
+		f, ok = fromClientText(s)
+	}
+	if ok {
+		f.Credential = cred
+		advise(&f)
+		return f, true
+	}
+	f, ok = fromMessageText(s, cred)
 	if ok {
 		f.Credential = cred
 		f.TroubleshootingURL = ""
@@ -156,7 +183,7 @@ func fromResponseText(s string) (Failure, bool) {
 		method, rawURL, body, errorCode string
 		status                          int
 	)
-	switch i := strings.Index(s, "\nRESPONSE "); {
+	switch i := failedResponseLine(s); {
 	case i >= 0 || strings.HasPrefix(s, "RESPONSE "):
 		if i < 0 {
 			i = -1
@@ -235,6 +262,30 @@ func fromResponseText(s string) (Failure, bool) {
 	return f, true
 }
 
+// failedResponseLine returns the index of the "\nRESPONSE " line of s
+// that prints a failure status (400 to 599), the first of them: a text
+// that goes on after a failure (a retry's "RESPONSE 200 OK") still holds
+// it. -1 when s starts with a failed "RESPONSE " line, or has none.
+// Without a failure, the first "\nRESPONSE " line.
+func failedResponseLine(s string) int {
+	const line = "\nRESPONSE "
+	if c := leadingInt(strings.TrimPrefix(s, "RESPONSE ")); strings.HasPrefix(s, "RESPONSE ") && c >= 400 && c <= 599 {
+		return -1 // the text starts with the failure
+	}
+	first := strings.Index(s, line)
+	for off := first; off >= 0; {
+		if c := leadingInt(s[off+len(line):]); c >= 400 && c <= 599 {
+			return off
+		}
+		next := strings.Index(s[off+len(line):], line)
+		if next < 0 {
+			break
+		}
+		off += len(line) + next
+	}
+	return first
+}
+
 // originFromText guesses who answered when the text names no URL.
 func originFromText(s, body string) origin {
 	switch {
@@ -263,10 +314,25 @@ func fromMessageText(s, cred string) (Failure, bool) {
 		classifyToken(&f, &bd, http.Header{})
 		return f, true
 	}
+	if oauthErr, code := oauthErrorInText(s); oauthErr != "" {
+		// An identity provider's OAuth error as MSAL.js and others print
+		// it: "temporarily_unavailable: 50033 - [time]: description".
+		bd := errorBody{oauthError: oauthErr, description: s}
+		if code > 0 {
+			bd.codes = []int{code}
+		}
+		f := Failure{Source: SourceIdentityProvider, Service: serviceEntraID}
+		classifyToken(&f, &bd, http.Header{})
+		return f, true
+	}
 	l := strings.ToLower(s)
 	f := Failure{Source: SourceCredential, Description: firstLine(strings.TrimSuffix(stripTroubleshoot(credentialMessage(s)), "."))}
 	onIMDS := cred == "ManagedIdentityCredential" || strings.Contains(l, "169.254.169.254")
 	switch {
+	case strings.Contains(l, "continuous access evaluation resulted in challenge"):
+		// A service's claims challenge, as an SDK's exception says it.
+		f.Class = ClassClaimsChallenge
+		f.Source = SourceService
 	case containsAny(l, unavailableSignals):
 		f.Class = ClassCredentialUnavailable
 	case containsAny(l, configurationSignals), strings.Contains(l, "subscription '") && strings.Contains(l, "not found"):
@@ -276,7 +342,7 @@ func fromMessageText(s, cred string) (Failure, bool) {
 		if onIMDS {
 			f.Class = ClassCredentialUnavailable
 		}
-	case strings.Contains(l, "amqp:unauthorized-access") || containsAny(l, permissionSignals):
+	case strings.Contains(l, "amqp:unauthorized-access") || containsAny(l, wordsPermission):
 		f.Class = ClassPermission
 		f.Source = SourceService
 		if strings.Contains(l, "amqp:unauthorized-access") {
@@ -286,10 +352,10 @@ func fromMessageText(s, cred string) (Failure, bool) {
 			f.Service = serviceServiceBus
 			f.RequestID = labelled(s, "TrackingId:")
 		}
-		if containsAny(l, keySignals) && !containsAny(l, permissionSignals) {
+		if containsAny(l, wordsKeyRefused) && !containsAny(l, wordsPermission) {
 			f.Class = ClassAuthentication
 		}
-	case containsAny(l, keySignals):
+	case containsAny(l, wordsKeyRefused):
 		f.Class = ClassAuthentication
 		f.Source = SourceService
 	case cred != "" && strings.Contains(s, troubleshoot):
@@ -305,64 +371,32 @@ func fromMessageText(s, cred string) (Failure, bool) {
 	return f, true
 }
 
-var (
-	unavailableSignals = []string{
-		"missing environment variable", "incomplete environment variable",
-		"environment variable must be set", "executable not found", "not found on path",
-		"cli not found", "az login", "azd auth login", "azd login", "connect-azaccount",
-		"not logged in", "no client id specified", "no tenant id specified",
-		"no token file specified", "managed identity timed out", "imds token request timed out",
-		"without user interaction", "unreachable network", "unexpected response",
-		"no response from the imds", "failed to authenticate a system assigned identity",
-		"fork/exec", "az.accounts module not found", "is not installed",
-		"no managed identity endpoint", "no default identity",
-		"unrecognized arguments", // a CLI too old for the options the credential passes
-	}
-	configurationSignals = []string{
-		"doesn't support user-assigned", "does not support user-assigned",
-		"no such file or directory", "cannot find the file", "identity not found",
-		"unable to load the proper managed identity", "managedidentitynotfound",
-		"multiple user assigned identities", "invalid tenant", "tenant id",
-		"invalid client id", "invalid azure_token_credentials", "must be a",
-		"requires clientoptions", "requires a standard", "must use https",
-		"redirects are not permitted", "did not match identity_server_thumbprint",
-		"invalid secret token header", "did not confirm the requested user-assigned",
-		// A credential that may not get tokens for the tenant asked for.
-		"isn't configured to acquire tokens for tenant", "additionallyallowedtenants",
-		// A CLI that is signed in but has no such subscription.
-		"no subscription found", "no subscriptions found", "subscription not found", "az account set",
-	}
-	networkSignals = []string{
-		"context deadline exceeded", "i/o timeout", "connection reset", "connection refused",
-		"no such host", "tls handshake timeout", "timed out", "timeout", "temporarily unavailable",
-		"too many requests", "unexpected eof", "server misbehaving",
-	}
-)
-
 // leadingCredential returns the azidentity credential type an error text
 // starts with ("ClientSecretCredential: ...", "AzureCLICredential
 // authentication failed. ..."), also behind a wrapping prefix ("listing
 // groups: ClientSecretCredential: ..."), or "".
 func leadingCredential(s string) string {
+	const word = "Credential"
 	line := firstLine(s)
-	for off := 0; ; {
-		i := strings.Index(line[off:], "Credential")
-		if i < 0 {
-			return ""
+	// One pass over the identifiers of the line: each is looked at once.
+	for start := 0; start < len(line); {
+		if !isIdent(line[start]) {
+			start++
+			continue
 		}
-		end := off + i + len("Credential")
-		start := end - len("Credential")
-		for start > 0 && isIdent(line[start-1]) {
-			start--
+		end := start
+		for end < len(line) && isIdent(line[end]) {
+			end++
 		}
-		rest := line[end:]
-		if start < off+i && (start == 0 || line[start-1] == ' ') &&
+		name, rest := line[start:end], line[end:]
+		if len(name) > len(word) && strings.HasSuffix(name, word) && (start == 0 || line[start-1] == ' ') &&
 			(strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, ".GetToken") || strings.HasPrefix(rest, " authentication failed") ||
 				strings.HasPrefix(rest, " can't acquire") || strings.HasPrefix(rest, " isn't configured")) {
-			return line[start:end]
+			return name
 		}
-		off = end
+		start = end
 	}
+	return ""
 }
 
 func isIdent(c byte) bool {
@@ -411,4 +445,33 @@ func leadingInt(s string) int {
 	}
 	v, _ := strconv.Atoi(s[:n])
 	return v
+}
+
+// oauthErrors are the OAuth 2.0 error values (RFC 6749 section 5.2, and
+// OpenID Connect's) that an identity provider answers with.
+var oauthErrors = []string{
+	"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type",
+	"invalid_scope", "temporarily_unavailable", "server_error", "interaction_required", "login_required",
+	"consent_required", "access_denied", "expired_token", "authorization_pending", "slow_down",
+}
+
+// oauthErrorInText returns the OAuth error value a text prints as
+// "<error>: ", and the Entra ID code printed right after it without its
+// AADSTS prefix ("temporarily_unavailable: 50033 - ..."), or "".
+func oauthErrorInText(s string) (oauthErr string, code int) {
+	for _, e := range oauthErrors {
+		_, after, ok := strings.Cut(s, e+": ")
+		if !ok {
+			continue
+		}
+		n := 0
+		for n < len(after) && n < 9 && '0' <= after[n] && after[n] <= '9' {
+			n++
+		}
+		if n > 0 && strings.HasPrefix(after[n:], " ") {
+			code, _ = strconv.Atoi(after[:n])
+		}
+		return e, code
+	}
+	return "", 0
 }

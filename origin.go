@@ -65,45 +65,6 @@ var identityHosts = []string{
 	".ciamlogin.com", ".b2clogin.com",
 }
 
-// serviceHosts maps host suffixes to service names.
-var serviceHosts = []struct{ suffix, service string }{
-	{"management.azure.com", serviceARM},
-	{"management.core.windows.net", serviceARM},
-	{"management.usgovcloudapi.net", serviceARM},
-	{"management.chinacloudapi.cn", serviceARM},
-	{"management.microsoftazure.de", serviceARM},
-	{".blob.core.windows.net", serviceStorage},
-	{".dfs.core.windows.net", serviceStorage},
-	{".file.core.windows.net", serviceStorage},
-	{".queue.core.windows.net", serviceStorage},
-	{".table.core.windows.net", serviceStorage},
-	{".blob.core.usgovcloudapi.net", serviceStorage},
-	{".blob.core.chinacloudapi.cn", serviceStorage},
-	{".blob.storage.azure.net", serviceStorage},
-	{".vault.azure.net", serviceKeyVault},
-	{".vault.azure.cn", serviceKeyVault},
-	{".vault.usgovcloudapi.net", serviceKeyVault},
-	{".managedhsm.azure.net", serviceKeyVault},
-	{"graph.microsoft.com", serviceGraph},
-	{"graph.microsoft.us", serviceGraph},
-	{"microsoftgraph.chinacloudapi.cn", serviceGraph},
-	{".documents.azure.com", serviceCosmos},
-	{".documents.azure.us", serviceCosmos},
-	{".servicebus.windows.net", serviceServiceBus},
-	{".servicebus.usgovcloudapi.net", serviceServiceBus},
-	{".openai.azure.com", serviceOpenAI},
-	{".cognitiveservices.azure.com", serviceCognitive},
-	{".services.ai.azure.com", serviceCognitive},
-	{".api.cognitive.microsoft.com", serviceCognitive},
-	{".azurecr.io", "Azure Container Registry"},
-	{".azconfig.io", "Azure App Configuration"},
-	{".search.windows.net", "Azure AI Search"},
-	{".azure-devices.net", "Azure IoT Hub"},
-	{".monitor.azure.com", "Azure Monitor"},
-	{"api.loganalytics.io", "Azure Monitor"},
-	{".azurewebsites.net", "Azure App Service"},
-}
-
 // detectOrigin decides who answered from the request and the response
 // headers. It allocates nothing.
 func detectOrigin(req *http.Request, h http.Header) origin {
@@ -116,15 +77,13 @@ func detectOrigin(req *http.Request, h http.Header) origin {
 		if isIdentityHost(host) {
 			return origin{source: SourceIdentityProvider, service: serviceEntraID}
 		}
-		for _, s := range serviceHosts {
-			if strings.HasSuffix(host, s.suffix) {
-				return origin{source: SourceService, service: s.service}
-			}
+		if row := serviceByHost(host); row != nil {
+			return origin{source: SourceService, service: row.name}
 		}
 		if isIdentityPath(path) {
 			return origin{source: SourceIdentityProvider, service: serviceEntraID}
 		}
-	} else if h.Get("X-Ms-Ests-Server") != "" {
+	} else if header(h, "X-Ms-Ests-Server") != "" {
 		return origin{source: SourceIdentityProvider, service: serviceEntraID}
 	}
 	return origin{source: SourceService, service: serviceFromHeaders(h, req)}
@@ -139,19 +98,19 @@ func miFromRequest(req *http.Request, host, path string) miKind {
 		switch {
 		case req.URL.Port() == "40342":
 			return miArc
-		case h.Get("Secret") != "" && strings.Contains(req.URL.RawQuery, "2019-07-01-preview"):
+		case header(h, "Secret") != "" && strings.Contains(req.URL.RawQuery, "2019-07-01-preview"):
 			return miServiceFabric
 		case req.URL.Port() == "2377":
 			return miServiceFabric
 		}
 		return miIMDS
-	case hasPrefixFold(path, "/msi/token") || h.Get("X-Identity-Header") != "":
+	case hasPrefixFold(path, "/msi/token") || header(h, "X-Identity-Header") != "":
 		return miAppService
-	case hasPrefixFold(path, "/msi/auth") || (h.Get("Secret") != "" && strings.Contains(req.URL.RawQuery, "2017-09-01")):
+	case hasPrefixFold(path, "/msi/auth") || (header(h, "Secret") != "" && strings.Contains(req.URL.RawQuery, "2017-09-01")):
 		return miAzureML
 	case hasSuffixFold(path, "/oauth2/token") && req.URL.Port() == "50342":
 		return miCloudShell
-	case hasSuffixFold(path, "/token") && h.Get("Metadata") == "true":
+	case hasSuffixFold(path, "/token") && header(h, "Metadata") == "true":
 		return miIMDS
 	}
 	return miNone
@@ -192,17 +151,17 @@ func isIdentityPath(path string) bool {
 // custom domains), then from the request path.
 func serviceFromHeaders(h http.Header, req *http.Request) string {
 	switch {
-	case h.Get("X-Ms-Keyvault-Service-Version") != "" || h.Get("X-Ms-Keyvault-Region") != "" || h.Get("X-Ms-Keyvault-Network-Info") != "":
+	case header(h, "X-Ms-Keyvault-Service-Version") != "" || header(h, "X-Ms-Keyvault-Region") != "" || header(h, "X-Ms-Keyvault-Network-Info") != "":
 		return serviceKeyVault
-	case h.Get("X-Ms-Correlation-Request-Id") != "" || h.Get("X-Ms-Routing-Request-Id") != "" || h.Get("X-Ms-Failure-Cause") != "":
+	case header(h, "X-Ms-Correlation-Request-Id") != "" || header(h, "X-Ms-Routing-Request-Id") != "" || header(h, "X-Ms-Failure-Cause") != "":
 		return serviceARM
-	case h.Get("X-Ms-Ags-Diagnostic") != "":
+	case header(h, "X-Ms-Ags-Diagnostic") != "":
 		return serviceGraph
-	case h.Get("X-Ms-Substatus") != "" || h.Get("X-Ms-Activity-Id") != "":
+	case header(h, "X-Ms-Substatus") != "" || header(h, "X-Ms-Activity-Id") != "":
 		return serviceCosmos
-	case h.Get("Apim-Request-Id") != "":
+	case header(h, "Apim-Request-Id") != "":
 		return serviceCognitive
-	case h.Get("X-Ms-Version") != "" || h.Get("X-Ms-Error-Code") != "" && h.Get("X-Ms-Request-Id") != "":
+	case header(h, "X-Ms-Version") != "" || header(h, "X-Ms-Error-Code") != "" && header(h, "X-Ms-Request-Id") != "":
 		return serviceStorage
 	}
 	if req != nil && req.URL != nil {

@@ -12,8 +12,9 @@ import (
 const MaxBodyRead = 64 << 10
 
 // Recognizes reports whether FromResponse would diagnose resp, without
-// reading its body: a 401 or 403 from a service, or any failure status from
-// Entra ID or a managed identity endpoint. It allocates nothing, so that a
+// reading its body: a 401 or 403 from a service, a service failure whose
+// x-ms-error-code is an authorization failure's, or any failure status
+// from Entra ID or a managed identity endpoint. It allocates nothing, so that a
 // policy or transport can call it on every response.
 func Recognizes(resp *http.Response) bool {
 	switch {
@@ -22,13 +23,19 @@ func Recognizes(resp *http.Response) bool {
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
 		return true // whoever answered: no need to find out who
 	}
+	if _, ok := knownCode(header(resp.Header, "X-Ms-Error-Code")); ok {
+		// A service's code of an auth failure under another status
+		// (Storage's 409 PublicAccessNotPermitted).
+		return true
+	}
 	return detectOrigin(resp.Request, resp.Header).source != SourceService
 }
 
 // FromResponse diagnoses resp. ok is false when resp is not an
 // authentication or authorization failure: nil, a success, or a service
-// response other than 401 and 403 (a service's 404 or 500 is not an auth
-// failure; Entra ID's and managed identity endpoints' are).
+// response other than 401 and 403 whose x-ms-error-code is no
+// authorization failure's (a service's 404 or 500 is not an auth failure;
+// Entra ID's and managed identity endpoints' are).
 //
 // FromResponse reads at most [MaxBodyRead] bytes of the body, and leaves
 // resp.Body readable with the identical bytes: a body that azcore has
@@ -92,15 +99,21 @@ func (b *splicedBody) Close() error { return b.rest.Close() }
 // classifyResponse diagnoses a failed response from o whose body starts
 // with b.
 func classifyResponse(resp *http.Response, o origin, b []byte) Failure {
-	f := Failure{StatusCode: resp.StatusCode, Source: o.source, Service: o.service}
 	bd := parseBody(b)
+	return classifyBody(resp, o, &bd)
+}
+
+// classifyBody diagnoses a failed response from o whose body has been
+// read into bd.
+func classifyBody(resp *http.Response, o origin, bd *errorBody) Failure {
+	f := Failure{StatusCode: resp.StatusCode, Source: o.source, Service: o.service}
 	switch o.source {
 	case SourceIdentityProvider:
-		classifyToken(&f, &bd, resp.Header)
+		classifyToken(&f, bd, resp.Header)
 	case SourceManagedIdentity:
-		classifyManagedIdentity(&f, &bd, resp.Header, o.mi)
+		classifyManagedIdentity(&f, bd, resp.Header, o.mi)
 	default:
-		classifyService(&f, &bd, resp.Header, resp.Request)
+		classifyService(&f, bd, resp.Header, resp.Request)
 	}
 	advise(&f)
 	return f

@@ -17,7 +17,8 @@ func firstLine(s string) string {
 // "RequestId:") that s holds, or "".
 //
 // The labels are matched ignoring ASCII case; the value ends at a space,
-// a line break, a comma, a quote or a backslash, and before "-TimeStamp",
+// a line break, a comma, a semicolon, a closing parenthesis, a quote or a
+// backslash, and before "-TimeStamp",
 // which follows IoT Hub's tracking IDs.
 func labelled(s string, labels ...string) string {
 	lower := safe.LowerASCII(s) // the same offsets as s
@@ -27,7 +28,7 @@ func labelled(s string, labels ...string) string {
 			continue
 		}
 		v := strings.TrimLeft(s[i+len(label):], " ")
-		if end := strings.IndexAny(v, " \r\n,\t\"\\"); end >= 0 {
+		if end := strings.IndexAny(v, " \r\n,;)\t\"\\"); end >= 0 {
 			v = v[:end]
 		}
 		if j := strings.Index(safe.LowerASCII(v), "-timestamp"); j >= 0 {

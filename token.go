@@ -11,10 +11,10 @@ import (
 // The AADSTS code decides the class; the OAuth error value only when the
 // code is unknown.
 func classifyToken(f *Failure, bd *errorBody, h http.Header) {
-	desc := cmp.Or(bd.description, bd.text)
+	desc := cmp.Or(bd.description, bd.message, bd.text)
 	// The body's fields, and what the description says only when they are
 	// missing.
-	f.AADSTS, f.ErrorCode, f.Timestamp = mostSpecificCode(bd.codes), bd.oauthError, bd.timestamp
+	f.AADSTS, f.ErrorCode, f.Timestamp = mostSpecificCode(bd.codes), cmp.Or(bd.oauthError, bd.code), bd.timestamp
 	f.CorrelationID, f.RequestID = bd.correlation, bd.traceID
 	if f.AADSTS == 0 {
 		f.AADSTS = codeFromText(desc)
@@ -26,12 +26,18 @@ func classifyToken(f *Failure, bd *errorBody, h http.Header) {
 		f.CorrelationID = cmp.Or(labelled(desc, "Correlation ID:"), h.Get("Client-Request-Id"))
 	}
 	if f.RequestID == "" {
-		f.RequestID = cmp.Or(labelled(desc, "Trace ID:"), h.Get("X-Ms-Request-Id"))
+		f.RequestID = cmp.Or(labelled(desc, "Trace ID:", "Request ID:"), h.Get("X-Ms-Request-Id"))
 	}
 	f.ErrorURI = bd.errorURI
 	f.Description = aadstsMessage(desc)
 	if c, ok := aadstsClass(f.AADSTS); ok {
 		f.Class = c
+		if isWrapper(f.AADSTS) && containsAny(strings.ToLower(desc), requestShapeSignals) {
+			// A wrapper code ("error validating credentials") says only
+			// that some credential failed; its words say the request
+			// lacked one.
+			f.Class = ClassConfiguration
+		}
 		return
 	}
 	f.Class = oauthClass(bd.oauthError, bd.suberror, f.StatusCode, desc)
@@ -66,14 +72,6 @@ func oauthClass(oauthErr, suberror string, status int, desc string) Class {
 		return ClassConfiguration
 	}
 	return ClassAuthentication
-}
-
-// requestShapeSignals are words of an error that says the request itself
-// is malformed: a configuration problem, whatever the OAuth error value.
-var requestShapeSignals = []string{
-	"malformed", "not a valid url", "is not valid url", "invalid scope", "scope is not valid",
-	"invalid request", "request is badly formatted", "is not supported", "must contain", "is missing",
-	"invalid redirect", "redirect uri", "reply url", "invalid parameter",
 }
 
 // mostSpecificCode returns the last AADSTS code that does not wrap
