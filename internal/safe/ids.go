@@ -33,8 +33,9 @@ func isID(s string) bool {
 // isHexID reports whether s is a GUID (with or without braces), a GUID
 // without its dashes (32 hex digits, .NET's "N" format), or a part of a
 // GUID a pasted error kept: hex groups of at most 12 digits separated by
-// single dashes, at least 8 digits in all. A longer run of hex is a key or
-// a hash, not an ID.
+// single dashes, at least 8 digits in all, where a group may be masked
+// whole with x's ("xxxxxxxx-xxxx-464b-8f91-8e9545f8e1ec", as people paste
+// an error). A longer run of hex is a key or a hash, not an ID.
 func isHexID(s string) bool {
 	if IsGUID(s) || len(s) == 32 && isHexRun(s) {
 		return true
@@ -44,7 +45,12 @@ func isHexID(s string) bool {
 	}
 	digits := 0
 	for _, g := range strings.Split(s, "-") {
-		if g == "" || len(g) > 12 || !isHexRun(g) {
+		switch {
+		case g == "" || len(g) > 12:
+			return false
+		case strings.Trim(g, "xX") == "":
+			continue // masked
+		case !isHexRun(g):
 			return false
 		}
 		digits += len(g)

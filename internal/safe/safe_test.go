@@ -110,6 +110,8 @@ func TestCleanKinds(t *testing.T) {
 		{ID, "{b9bc1545-a684-4e50-9a4d-2e2ee90bed6a}", "{b9bc1545-a684-4e50-9a4d-2e2ee90bed6a}"},
 		{ID, "3245c4e1-4d0c-94c2-234234", "3245c4e1-4d0c-94c2-234234"},
 		{ID, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"},
+		{ID, "xxxxxxx-xxxx-464b-8f91-8e9545f8e1ec", "xxxxxxx-xxxx-464b-8f91-8e9545f8e1ec"},
+		{ID, "xxxxxxxx-0123456789abcdef0123456789abcdef", ""},
 		{ID, "REDACTED", "REDACTED"},
 		{ID, "Q0FOQVJZc2lnbmF0dXJlX0cy", ""},
 		{ID, "abc-def", ""},
