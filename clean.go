@@ -58,6 +58,8 @@ func (f *Failure) detach() {
 		&f.PrincipalID, &f.PrincipalName, &f.Action, &f.Scope,
 		&f.Challenge.Scheme, &f.Challenge.Error, &f.Challenge.Description, &f.Challenge.ClaimsReason,
 		&f.Challenge.AuthorizationURI, &f.Challenge.Resource,
+		&f.Grant.Action, &f.Grant.Role, &f.Grant.RoleID, &f.Grant.Scope, &f.Grant.Permission,
+		&f.Grant.PermissionType, &f.Grant.Command, &f.Grant.Note,
 	} {
 		*p = strings.Clone(*p)
 	}

@@ -35,26 +35,35 @@ func FromError(err error) (f Failure, ok bool) {
 	}()
 	f, ok = fromError(err)
 	if ok {
-		f.clean(errorScrubber(err))
+		var req *http.Request
+		var h http.Header
+		if resp := errorResponse(err); resp != nil {
+			req, h = resp.Request, resp.Header
+		}
+		f.Grant = grantFor(&f, req, h)
+		sc := safe.FromRequest(req)
+		f.clean(sc)
+		f.Grant.clean(sc)
 		f.detach()
 	}
 	return f, ok
 }
 
-// errorScrubber knows the secrets of the request whose response err
-// carries.
-func errorScrubber(err error) safe.Scrubber {
+// errorResponse returns the response err carries, when it is an
+// azcore.ResponseError or an azidentity.AuthenticationFailedError with
+// one; nil otherwise.
+func errorResponse(err error) *http.Response {
 	var (
 		afe *azidentity.AuthenticationFailedError
 		re  *azcore.ResponseError
 	)
 	switch {
 	case errors.As(err, &re) && re != nil && re.RawResponse != nil:
-		return safe.FromRequest(re.RawResponse.Request)
+		return re.RawResponse
 	case errors.As(err, &afe) && afe != nil && afe.RawResponse != nil:
-		return safe.FromRequest(afe.RawResponse.Request)
+		return afe.RawResponse
 	}
-	return safe.Scrubber{}
+	return nil
 }
 
 func fromError(err error) (f Failure, ok bool) {

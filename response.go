@@ -47,7 +47,10 @@ func FromResponse(resp *http.Response) (f Failure, ok bool) {
 		return Failure{}, false
 	}
 	f = classifyResponse(resp, detectOrigin(resp.Request, resp.Header), peekBody(resp))
-	f.clean(safe.FromRequest(resp.Request))
+	f.Grant = grantFor(&f, resp.Request, resp.Header)
+	sc := safe.FromRequest(resp.Request)
+	f.clean(sc)
+	f.Grant.clean(sc)
 	return f, true
 }
 
