@@ -44,6 +44,12 @@ var reasonStatuses = []struct {
 	{"403 forbidden", http.StatusForbidden},
 	{"unauthorized (401)", http.StatusUnauthorized},
 	{"forbidden (403)", http.StatusForbidden},
+	// AutoRest's (Python's and PowerShell's) "Operation returned an
+	// invalid status 'Forbidden'" and "... status code 'Unauthorized'".
+	{"status 'unauthorized'", http.StatusUnauthorized},
+	{"status 'forbidden'", http.StatusForbidden},
+	{"status code 'unauthorized'", http.StatusUnauthorized},
+	{"status code 'forbidden'", http.StatusForbidden},
 	// The messages of Kubernetes' StatusReasonUnauthorized and
 	// StatusReasonForbidden, which client-go prints without a status.
 	{"the server has asked for the client to provide credentials", http.StatusUnauthorized},
@@ -203,8 +209,12 @@ func textCode(s string) string {
 			}
 		}
 	}
-	if c := codeAfterLabel(s, "with error: "); c != "" {
-		return c
+	// go-azure-sdk's "with error: <Code>: ...", Hamilton's (Terraform
+	// azuread's) "with OData error: <Code>: ...".
+	for _, label := range []string{"with error: ", "with OData error: "} {
+		if c := codeAfterLabel(s, label); c != "" {
+			return c
+		}
 	}
 	// azure-core and the Azure CLI: "ERROR: (Code) message",
 	// "HttpResponseError: (Code) message".
