@@ -35,7 +35,7 @@ func TestParseChallenge(t *testing.T) {
 			want:   azauthtrace.Challenge{Scheme: "Bearer", AuthorizationURI: "https://login.windows.net/tid", Resource: "https://vault.azure.net"},
 		},
 		{
-			// Azure Maps leaves the realm's quote open (Azure/reddog-code#52);
+			// Azure Maps leaves the realm's quote open, as its 401s show;
 			// https://learn.microsoft.com/azure/azure-maps/azure-maps-authentication
 			name:   "a realm whose closing quote is missing",
 			values: []string{`SharedKey realm="https://atlas.microsoft.com/, error="InvalidKey", error_description="The provided key was incorrect or the account resource does not exist."`},

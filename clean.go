@@ -52,11 +52,13 @@ func (c *Challenge) clean(sc safe.Scrubber) {
 // be megabytes, and of which cleaning returns slices when it changes
 // nothing.
 func (f *Failure) detach() {
+	// The fields taken from the input; the others (class, source,
+	// service, mitigation, the claims' reason) are the library's own.
 	for _, p := range []*string{
-		&f.ErrorCode, &f.CorrelationID, &f.RequestID, &f.Service, &f.Credential, &f.Description,
-		&f.Timestamp, &f.ErrorURI, &f.Mitigation, &f.TroubleshootingURL,
+		&f.ErrorCode, &f.CorrelationID, &f.RequestID, &f.Credential, &f.Description,
+		&f.Timestamp, &f.ErrorURI, &f.TroubleshootingURL,
 		&f.PrincipalID, &f.PrincipalName, &f.Action, &f.Scope,
-		&f.Challenge.Scheme, &f.Challenge.Error, &f.Challenge.Description, &f.Challenge.ClaimsReason,
+		&f.Challenge.Scheme, &f.Challenge.Error, &f.Challenge.Description,
 		&f.Challenge.AuthorizationURI, &f.Challenge.Resource,
 		&f.Grant.Action, &f.Grant.Role, &f.Grant.RoleID, &f.Grant.Scope, &f.Grant.Permission,
 		&f.Grant.PermissionType, &f.Grant.Command, &f.Grant.Note,

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 )
 
 // The error texts of the Go clients that run beside azidentity print a
@@ -42,6 +44,12 @@ var reasonStatuses = []struct {
 	{"403 forbidden", http.StatusForbidden},
 	{"unauthorized (401)", http.StatusUnauthorized},
 	{"forbidden (403)", http.StatusForbidden},
+	// AutoRest's (Python's and PowerShell's) "Operation returned an
+	// invalid status 'Forbidden'" and "... status code 'Unauthorized'".
+	{"status 'unauthorized'", http.StatusUnauthorized},
+	{"status 'forbidden'", http.StatusForbidden},
+	{"status code 'unauthorized'", http.StatusUnauthorized},
+	{"status code 'forbidden'", http.StatusForbidden},
 	// The messages of Kubernetes' StatusReasonUnauthorized and
 	// StatusReasonForbidden, which client-go prints without a status.
 	{"the server has asked for the client to provide credentials", http.StatusUnauthorized},
@@ -51,7 +59,7 @@ var reasonStatuses = []struct {
 // statusInText returns the first failure status (400 to 599) s prints
 // after a status label or as a reason phrase, or 0.
 func statusInText(s string) int {
-	l := strings.ToLower(s)
+	l := safe.LowerASCII(s)
 	best, at := 0, len(l)
 	for _, label := range statusLabels {
 		for off := 0; off < len(l); {
@@ -130,11 +138,15 @@ func urlInText(s string) *url.URL {
 // recognised).
 func fromClientText(s string) (Failure, bool) {
 	status := statusInText(s)
+	code := textCode(s)
+	if status == 0 && code == "" && strings.IndexByte(s, '{') < 0 {
+		return Failure{}, false // neither a status nor a code: no response printed
+	}
 	var bd errorBody
 	if j := strings.IndexByte(s, '{'); j >= 0 {
 		bd = parseBody([]byte(s[j:]))
 	}
-	if code := textCode(s); code != "" && (bd.code == "" || !genericCode(code)) {
+	if code != "" && (bd.code == "" || !genericCode(code)) {
 		bd.code = code // a generic code ("Unknown") yields to the body's
 	}
 	bd.message = cmp.Or(quotedAfterLabel(s, `Message=`), bd.message)
@@ -197,8 +209,12 @@ func textCode(s string) string {
 			}
 		}
 	}
-	if c := codeAfterLabel(s, "with error: "); c != "" {
-		return c
+	// go-azure-sdk's "with error: <Code>: ...", Hamilton's (Terraform
+	// azuread's) "with OData error: <Code>: ...".
+	for _, label := range []string{"with error: ", "with OData error: "} {
+		if c := codeAfterLabel(s, label); c != "" {
+			return c
+		}
 	}
 	// azure-core and the Azure CLI: "ERROR: (Code) message",
 	// "HttpResponseError: (Code) message".

@@ -18,6 +18,8 @@ func TestStatusInText(t *testing.T) {
 		{`error: You must be logged in to the server (the server has asked for the client to provide credentials)`, 401},
 		// The first failure, not a later status.
 		{`StatusCode=400 -- Original Error: adal: Refresh request failed. Status Code = '401'`, 400},
+		{`Operation returned an invalid status 'Forbidden'`, 403},
+		{`Operation returned an invalid status code 'Unauthorized'`, 401},
 		{`Status=200 OK`, 0},
 		{`no status here`, 0},
 	} {
@@ -36,6 +38,7 @@ func TestTextCode(t *testing.T) {
 		{"ERROR: (AccessDenied) Not authorized to access x\nCode: AccessDenied", "AccessDenied"},
 		{"azure.core.exceptions.HttpResponseError: (BadRequest) Invalid key", "BadRequest"},
 		{"unexpected status 403 (403 Forbidden) with error: AuthorizationFailed: The client", "AuthorizationFailed"},
+		{"unexpected status 403 with OData error: Authorization_RequestDenied: Insufficient privileges to complete the operation.", "Authorization_RequestDenied"},
 		{"##[error]TF400813: The user 'x' is not authorized to access this resource.", "TF400813"},
 		{"Response status code does not indicate success: Unauthorized (401); Substatus: 5202", "Unauthorized"},
 		{"Error from server (Forbidden): pods is forbidden", ""},

@@ -443,6 +443,9 @@ func leadingInt(s string) int {
 	for n < len(s) && n < 4 && s[n] >= '0' && s[n] <= '9' {
 		n++
 	}
+	if n == 0 {
+		return 0 // without the error value Atoi would allocate
+	}
 	v, _ := strconv.Atoi(s[:n])
 	return v
 }
