@@ -110,7 +110,7 @@ func (t *table) lookup(method, rawPath string, tok Token) (Result, bool) {
 		res.Note = noteNoDelegated
 		return res, true
 	}
-	if held := t.held(grants, tok, kind); held >= 0 {
+	if held := t.held(grants, tok, kind, rec.suggest[kind]); held >= 0 {
 		res.Held = t.perms[held].name
 		res.Note = heldNote(res.Held, kind)
 		if viaMe {
@@ -147,8 +147,11 @@ func (t *table) lookup(method, rawPath string, tok Token) (Result, bool) {
 
 // held returns the permission of grants that the token holds and that
 // grants the request alone or with another one it holds, or -1. Names are
-// compared as Entra ID compares them, without regard to case.
-func (t *table) held(grants []grant, tok Token, kind int) int {
+// compared as Entra ID compares them, without regard to case. A Basic
+// permission whose Read.All form is the suggestion does not count: the
+// suggestion replaced it because, by Microsoft Learn's pages, it does not
+// grant the request to this kind of token (gen/choose.go, rule 5).
+func (t *table) held(grants []grant, tok Token, kind, suggest int) int {
 	claims := tok.Scopes
 	if kind == 0 {
 		claims = tok.Roles
@@ -167,8 +170,14 @@ func (t *table) held(grants []grant, tok Token, kind int) int {
 		}
 		return false
 	}
+	replaced := ""
+	if suggest >= 0 {
+		if base, ok := strings.CutSuffix(t.perms[suggest].name, ".Read.All"); ok {
+			replaced = base + ".ReadBasic.All"
+		}
+	}
 	for _, g := range grants {
-		if !has(g.perm) {
+		if !has(g.perm) || strings.EqualFold(t.perms[g.perm].name, replaced) {
 			continue
 		}
 		if len(g.also) == 0 {

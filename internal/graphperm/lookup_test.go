@@ -263,3 +263,14 @@ func FuzzLookup(f *testing.F) {
 		}
 	})
 }
+
+// TestBasicDoesNotCountForAppOnly checks that an app-only token holding
+// User.ReadBasic.All, which Microsoft Learn's user-list page says does not
+// let an application list users, is told to add User.Read.All, not that
+// it holds what the request needs (https://learn.microsoft.com/graph/api/user-list).
+func TestBasicDoesNotCountForAppOnly(t *testing.T) {
+	got, ok := Lookup("GET", "/v1.0/users", Token{AppOnly: true, AppID: "00001111-aaaa-2222-bbbb-3333cccc4444", Roles: []string{"User.ReadBasic.All"}})
+	if !ok || got.Held != "" || got.Permission != "User.Read.All" || got.Type != TypeApplication || got.Command == "" {
+		t.Errorf("Lookup = %+v, %v; want User.Read.All to add", got, ok)
+	}
+}
