@@ -1,6 +1,7 @@
 package azauthtrace_test
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -12,42 +13,48 @@ import (
 	"github.com/azauthtrace/azauthtrace/internal/testing/corpus"
 )
 
-// corpusDir is where the shared corpus lives beside a checkout; set
-// AZAUTHTRACE_CORPUS to test against another directory of cases.
-func corpusDir() string {
+// sharedCorpus is where the shared corpus lives beside a checkout; set
+// AZAUTHTRACE_CORPUS to use another directory.
+func sharedCorpus() string {
 	if d := os.Getenv("AZAUTHTRACE_CORPUS"); d != "" {
 		return d
 	}
 	return filepath.Join("..", "shared", "corpus")
 }
 
-// corpusCases returns the embedded cases, replaced or extended by the
-// cases of corpusDir when it exists.
+// corpusCases returns the cases of the repository's copy of the shared
+// corpus.
 func corpusCases(t testing.TB) []corpus.Case {
 	t.Helper()
-	cases := corpus.All()
-	dir := corpusDir()
-	if _, err := os.Stat(dir); err != nil {
-		t.Logf("no corpus directory at %s: testing the %d embedded cases", dir, len(cases))
-		return cases
+	return corpus.All()
+}
+
+// TestCorpusCopyIsCurrent checks that the repository's copy of the shared
+// corpus (internal/testing/corpus/cases) is the shared corpus, where a
+// checkout has it beside it.
+func TestCorpusCopyIsCurrent(t *testing.T) {
+	dir := sharedCorpus()
+	shared, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(shared) == 0 {
+		t.Skipf("no shared corpus at %s", dir)
 	}
-	ext, err := corpus.Load(dir)
+	copied, err := filepath.Glob(filepath.Join("internal", "testing", "corpus", "cases", "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	index := map[string]int{}
-	for i, c := range cases {
-		index[c.Name] = i
+	if len(copied) != len(shared) {
+		t.Errorf("%d cases in the copy, %d in %s", len(copied), len(shared), dir)
 	}
-	for _, c := range ext {
-		if i, ok := index[c.Name]; ok {
-			cases[i] = c
-			continue
+	for _, p := range shared {
+		want, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
 		}
-		cases = append(cases, c)
+		got, err := os.ReadFile(filepath.Join("internal", "testing", "corpus", "cases", filepath.Base(p)))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: the copy differs from %s (copy it again)", filepath.Base(p), dir)
+		}
 	}
-	t.Logf("%d cases (%d from %s)", len(cases), len(ext), dir)
-	return cases
 }
 
 type want struct {
@@ -111,12 +118,9 @@ func TestCorpus(t *testing.T) {
 // identity endpoints, azcore error text, chains decided by a later
 // source).
 func TestMoreCases(t *testing.T) {
-	cases, err := corpus.Load(filepath.Join("testdata", "cases"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cases := corpus.More()
 	if len(cases) == 0 {
-		t.Fatal("no cases in testdata/cases")
+		t.Fatal("no cases in internal/testing/corpus/more")
 	}
 	testCases(t, cases)
 }
@@ -187,3 +191,37 @@ func testCases(t *testing.T, cases []corpus.Case) {
 		})
 	}
 }
+
+// TestHeldOutCases measures the classifier on the cases kept out of its
+// tuning (internal/testing/corpus/heldout): the share of classes right,
+// which BENCHMARKS.md publishes. It fails below heldOutFloor.
+func TestHeldOutCases(t *testing.T) {
+	cases := corpus.HeldOut()
+	if len(cases) == 0 {
+		t.Fatal("no held-out cases")
+	}
+	right := 0
+	for _, c := range cases {
+		var f azauthtrace.Failure
+		var ok bool
+		if resp := c.Response(); resp != nil {
+			f, ok = azauthtrace.FromResponse(resp)
+		} else {
+			f, ok = azauthtrace.FromError(errors.New(c.ErrorText))
+		}
+		if ok && string(f.Class) == c.Expected.Class {
+			right++
+			continue
+		}
+		t.Logf("%s: %s (recognised %v), want %s", c.Name, f.Class, ok, c.Expected.Class)
+	}
+	share := float64(right) / float64(len(cases))
+	t.Logf("held-out cases: %d of %d classes right (%.0f%%)", right, len(cases), 100*share)
+	if share < heldOutFloor {
+		t.Errorf("held-out classes right: %.0f%%, below %.0f%%", 100*share, 100*heldOutFloor)
+	}
+}
+
+// heldOutFloor is the least share of held-out classes the classifier must
+// get right.
+const heldOutFloor = 0.9

@@ -57,11 +57,11 @@ func tokenParts(tok string) []string {
 	return append([]string{tok}, strings.Split(tok, ".")...)
 }
 
-// testdataCases are the cases of the repository's testdata/cases, which
+// testdataCases are the repository's own cases (corpus.More), which
 // the corpus package does not embed.
-var testdataCases = sync.OnceValues(func() ([]corpus.Case, error) { return corpus.Load("../testdata/cases") })
+var testdataCases = sync.OnceValues(func() ([]corpus.Case, error) { return corpus.More(), nil })
 
-// testdataCase returns the case of ../testdata/cases with the given name.
+// testdataCase returns the repository's own case with the given name.
 func testdataCase(t *testing.T, name string) corpus.Case {
 	t.Helper()
 	cases, err := testdataCases()
@@ -73,7 +73,7 @@ func testdataCase(t *testing.T, name string) corpus.Case {
 			return c
 		}
 	}
-	t.Fatalf("no case %s in ../testdata/cases", name)
+	t.Fatalf("no case %s in corpus.More", name)
 	return corpus.Case{}
 }
 

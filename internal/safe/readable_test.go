@@ -10,12 +10,12 @@ import (
 )
 
 // corpusTexts returns the descriptions of the recorded failures under
-// testdata/cases and internal/testing/corpus/cases: the error texts, and the
+// internal/testing/corpus/cases and more: the error texts, and the
 // messages and error descriptions of the bodies (a body that is not JSON
 // as a whole).
 func corpusTexts(t testing.TB) []string {
 	var files []string
-	for _, dir := range []string{"../../testdata/cases", "../testing/corpus/cases"} {
+	for _, dir := range []string{"../testing/corpus/cases", "../testing/corpus/more"} {
 		m, err := filepath.Glob(filepath.Join(dir, "*.json"))
 		if err != nil {
 			t.Fatal(err)

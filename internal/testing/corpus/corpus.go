@@ -20,7 +20,12 @@ import (
 	"strings"
 )
 
-//go:embed cases/*.json
+// The cases, in one place: cases holds a copy of the shared corpus, whose
+// README is the classifier's specification; more the repository's own
+// cases; heldout the cases kept out of the classifier's tuning (see its
+// README).
+//
+//go:embed cases/*.json more/*.json heldout/*.json
 var embedded embed.FS
 
 // Case is one corpus file.
@@ -90,18 +95,29 @@ const (
 	KindServiceResponse       = "service_response"
 )
 
-// All returns the embedded cases, sorted by name.
-func All() []Case {
-	cs, err := load(embedded, "cases")
+// All returns the cases of the shared corpus, sorted by name.
+func All() []Case { return mustLoad("cases") }
+
+// More returns the repository's own cases, sorted by name.
+func More() []Case { return mustLoad("more") }
+
+// HeldOut returns the cases kept out of the classifier's tuning, sorted
+// by name.
+func HeldOut() []Case { return mustLoad("heldout") }
+
+// mustLoad loads the embedded cases of dir.
+func mustLoad(dir string) []Case {
+	cs, err := load(embedded, dir)
 	if err != nil {
 		panic(err) // the embedded files are part of the build
 	}
 	return cs
 }
 
-// Get returns the embedded case with the given name.
+// Get returns the case with the given name, of the shared corpus or the
+// repository's own.
 func Get(name string) (Case, bool) {
-	for _, c := range All() {
+	for _, c := range append(All(), More()...) {
 		if c.Name == name {
 			return c, true
 		}
