@@ -60,6 +60,14 @@ type Options struct {
 	// 401, which is a failure. A [Policy] needs no such option: it sees
 	// whether the next try of the operation answers a challenge.
 	AnswersClaimsChallenges bool
+
+	// CustomRoles are role definitions of your own, the JSON array that
+	// az role definition list --custom-role-only true prints. The grant
+	// of a permission failure (azauth.grant.*) is then chosen among them
+	// and the built-in roles, on one scale. Definitions that do not parse
+	// are reported to otel.Handle and left out. The default, nil, chooses
+	// among the built-in roles only.
+	CustomRoles []byte
 }
 
 // recorder returns the Recorder of the options.
@@ -75,5 +83,6 @@ func (o *Options) recorder() *recorder.Recorder {
 		Attributes:           c.Attributes,
 		Filter:               c.Filter,
 		SpanName:             c.SpanNameFormatter,
+		CustomRoles:          c.CustomRoles,
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,6 +17,8 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/azauthtrace/azauthtrace"
+	"github.com/azauthtrace/azauthtrace/internal/grant"
+	"github.com/azauthtrace/azauthtrace/internal/rbac"
 	"github.com/azauthtrace/azauthtrace/internal/safe"
 	"github.com/azauthtrace/azauthtrace/otelx"
 )
@@ -32,6 +35,9 @@ type Config struct {
 	Filter func(*http.Request, *http.Response) bool
 	// SpanName, when set, names the Recorder's own spans.
 	SpanName func(*http.Request) string
+	// CustomRoles are role definitions to choose a grant's role among,
+	// beside the built-in ones (az role definition list JSON).
+	CustomRoles []byte
 }
 
 // Recorder records the tries of HTTP requests that fail on auth, and the
@@ -44,6 +50,9 @@ type Recorder struct {
 	attrs      []attribute.KeyValue
 	filter     func(*http.Request, *http.Response) bool
 	spanName   func(*http.Request) string
+	// roles holds the custom role definitions, decoded with the built-in
+	// roles on the first permission failure; nil without any.
+	roles func() *rbac.Catalog
 }
 
 // New returns a Recorder.
@@ -59,7 +68,23 @@ func New(c Config) *Recorder {
 		attrs:     slices.Clone(c.Attributes),
 		filter:    c.Filter,
 		spanName:  c.SpanName,
+		roles:     customRoles(c.CustomRoles),
 	}
+}
+
+// customRoles returns a function that returns the built-in roles with the
+// definitions of azJSON, decoded once, on its first call; nil when there
+// are none.
+func customRoles(azJSON []byte) func() *rbac.Catalog {
+	if len(azJSON) == 0 {
+		return nil
+	}
+	defs, err := rbac.ParseDefinitions(azJSON)
+	if err != nil {
+		otel.Handle(fmt.Errorf("azauthtrace: custom roles: %w", err))
+		return nil
+	}
+	return sync.OnceValue(func() *rbac.Catalog { return rbac.Builtin().With(defs...) })
 }
 
 // Try is one try of an HTTP request whose response the classifier
@@ -124,6 +149,9 @@ func (r *Recorder) Diagnose(t Try) (d *Diagnosis) {
 	resp.Request = t.Request
 	d.f, d.failed = azauthtrace.FromResponse(&resp)
 	t.Response.Body = resp.Body // a body not buffered is read ahead and put back
+	if r.roles != nil && d.f.Class == azauthtrace.ClassPermission {
+		d.f.Grant = r.grant(d.f, t)
+	}
 	if !d.failed && t.AfterChallenge == "" {
 		return nil
 	}
@@ -228,4 +256,30 @@ func keptURL(raw *http.Request) url.URL {
 		u.RawQuery = "api-version=" + url.QueryEscape(v)
 	}
 	return u
+}
+
+// grant returns the grant of the permission failure f of the try, chosen
+// among the built-in and custom roles, each field cleaned by its kind.
+func (r *Recorder) grant(f azauthtrace.Failure, t Try) azauthtrace.Grant {
+	in := grant.Input{
+		Service: f.Service, Action: f.Action, Scope: f.Scope, PrincipalID: f.PrincipalID,
+		Method: t.Request.Method, URL: t.Request.URL, Authorization: t.Request.Header.Get("Authorization"),
+		Header: t.Response.Header,
+	}
+	g, ok := grant.For(in, r.roles())
+	if !ok {
+		return f.Grant
+	}
+	sc := safe.FromRequest(t.Request)
+	for _, p := range []struct {
+		key attribute.Key
+		v   *string
+	}{
+		{otelx.GrantActionKey, &g.Action}, {otelx.GrantRoleKey, &g.Role}, {otelx.GrantRoleIDKey, &g.RoleID},
+		{otelx.GrantScopeKey, &g.Scope}, {otelx.GrantPermissionKey, &g.Permission},
+		{otelx.GrantPermissionTypeKey, &g.PermissionType}, {otelx.GrantCommandKey, &g.Command}, {otelx.GrantNoteKey, &g.Note},
+	} {
+		*p.v = String(sc, p.key, *p.v).Value.AsString()
+	}
+	return azauthtrace.Grant(g)
 }
