@@ -216,6 +216,9 @@ var (
 		Expect: fromCase("arm_403_authorization_failed", "ClientSecretCredential").with(func(e *Expectation) {
 			// ARM names the principal the token is for, as it does.
 			e.PrincipalID = ObjectID
+			// Microsoft Learn: Storage Account Contributor manages storage
+			// accounts (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/storage#storage-account-contributor).
+			e.Grant = "Storage Account Contributor"
 		}),
 		play: func(_ *Runner, p *play) error {
 			cred, err := secretCredential(p, tokenIssuing)
@@ -234,6 +237,9 @@ var (
 		Name: "storage-permission-mismatch", Title: "Blob read without a Storage Blob Data role",
 		Expect: fromCase("storage_403_authorization_permission_mismatch", "ClientSecretCredential").with(func(e *Expectation) {
 			e.PrincipalID = ObjectID
+			// Microsoft Learn's least-privileged role to read blobs
+			// (https://learn.microsoft.com/azure/storage/blobs/authorize-access-azure-active-directory).
+			e.Grant = "Storage Blob Data Reader"
 		}),
 		play: func(_ *Runner, p *play) error {
 			cred, err := secretCredential(p, tokenIssuing)
@@ -255,6 +261,9 @@ var (
 			// The Caller line of Key Vault's message names the principal,
 			// but the corpus case's reporter masked it: no object ID.
 			e.PrincipalID = ObjectID
+			// Microsoft Learn: Key Vault Secrets User reads secret contents
+			// (https://learn.microsoft.com/azure/key-vault/general/rbac-guide).
+			e.Grant = "Key Vault Secrets User"
 		}),
 		play: func(_ *Runner, p *play) error {
 			cred, err := secretCredential(p, tokenIssuing)
@@ -266,6 +275,30 @@ var (
 				return err
 			}
 			_, err = c.Get(p.ctx, "Client.GetSecret", secretPath+"?api-version=7.5", nil)
+			return err
+		},
+	}
+
+	graphInsufficientPrivileges = Scenario{
+		Name: "graph-insufficient-privileges", Title: "Users listed by an application without a Graph permission",
+		// An app-only token (the fakes' token is an application's) needs
+		// an Application permission with admin consent: Microsoft Learn's
+		// least privileged for listing users is User.Read.All
+		// (https://learn.microsoft.com/graph/api/user-list).
+		Expect: fromCase("graph_403_authorization_request_denied", "ClientSecretCredential").with(func(e *Expectation) {
+			e.PrincipalID = ObjectID
+			e.Grant = "User.Read.All"
+		}),
+		play: func(_ *Runner, p *play) error {
+			cred, err := secretCredential(p, tokenIssuing)
+			if err != nil {
+				return err
+			}
+			c, err := p.data("https://"+fakeservice.GraphHost, "https://graph.microsoft.com/.default", "Microsoft.Graph", cred)
+			if err != nil {
+				return err
+			}
+			_, err = c.Get(p.ctx, "UsersClient.Get", graphUsersPath, nil)
 			return err
 		},
 	}

@@ -31,6 +31,7 @@ const (
 	blobPath          = "/reports/2025/q3.csv"
 	secretPath        = "/secrets/db-password"
 	graphMePath       = "/v1.0/me"
+	graphUsersPath    = "/v1.0/users"
 )
 
 // startServices starts the fake ARM, Storage, Key Vault and Graph, each
@@ -52,6 +53,10 @@ func startServices() *fakeservice.Server {
 		fakeservice.Route{
 			Pattern:  "GET " + fakeservice.KeyVaultHost + "/secrets/{name}",
 			Response: fakeservice.Case("keyvault_403_forbidden_by_rbac"),
+		},
+		fakeservice.Route{
+			Pattern:  "GET " + fakeservice.GraphHost + graphUsersPath,
+			Response: fakeservice.Case("graph_403_authorization_request_denied"),
 		},
 		fakeservice.Route{
 			Pattern:  "GET " + fakeservice.GraphHost + graphMePath,

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -247,6 +248,7 @@ func (r Result) compare() []string {
 	check("denied object ID", e.DeniedObjectID, d.DeniedObjectID)
 	check("HTTP status", e.StatusCode, d.StatusCode)
 	check("challenge", e.Challenge, d.Challenge)
+	check("grant", e.Grant, cmp.Or(d.Grant.Role, d.Grant.Permission))
 	if e.Class == "" && r.Err != nil {
 		out = append(out, "the call failed: "+firstLine(r.Err.Error()))
 	}

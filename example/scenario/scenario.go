@@ -80,6 +80,10 @@ type Expectation struct {
 	// Challenge is the kind of challenge the client answers on the way
 	// (azauth.challenge.kind: claims, discovery); "" for none.
 	Challenge string
+	// Grant is the role (azauth.grant.role) or, for Microsoft Graph, the
+	// permission (azauth.grant.permission) that would allow what was
+	// denied: Microsoft Learn's least-privileged answer.
+	Grant string
 }
 
 // Scenario is one failure (or success) the example plays.
@@ -112,6 +116,7 @@ func All() []Scenario {
 		armAuthorizationFailed,
 		storagePermissionMismatch,
 		keyVaultForbiddenByRBAC,
+		graphInsufficientPrivileges,
 		caeClaimsChallenge,
 		success,
 	}
