@@ -19,7 +19,7 @@ var rolesBin []byte
 
 var builtin = sync.OnceValue(func() *Catalog {
 	raws, date := decode(rolesBin)
-	return newCatalog(raws, ambientOf(raws), vocabularyOf(raws), date)
+	return newCatalog(raws, vocabularyOf(raws), date)
 })
 
 // Builtin returns the catalog of Azure's built-in roles, decoded from the
@@ -30,12 +30,17 @@ func Builtin() *Catalog { return builtin() }
 // the roles read before the damage.
 func decode(bin []byte) ([]rawRole, string) {
 	text, _ := io.ReadAll(flate.NewReader(bytes.NewReader(bin)))
+	return decodeText(string(text))
+}
+
+// decodeText reads the table's text.
+func decodeText(text string) ([]rawRole, string) {
 	var (
 		roles []rawRole
 		date  string
 	)
 	prev := ""
-	for line := range strings.SplitSeq(string(text), "\n") {
+	for line := range strings.SplitSeq(text, "\n") {
 		tag, rest, _ := strings.Cut(line, "\t")
 		switch {
 		case tag == tagDate:
@@ -53,6 +58,9 @@ func decode(bin []byte) ([]rawRole, string) {
 			continue
 		case tag == tagScope:
 			roles[len(roles)-1].restricted = true
+			continue
+		case tag == tagMeasures:
+			readMeasures(&roles[len(roles)-1].measures, rest)
 			continue
 		}
 		// A pattern: its tag, the bytes it shares with the one before,
@@ -78,4 +86,25 @@ func decode(bin []byte) ([]rawRole, string) {
 		}
 	}
 	return roles, date
+}
+
+// readMeasures reads a role's measures line: writes, reads, the
+// namespaces it is about and the products its name names, the lists
+// comma-separated.
+func readMeasures(m *measures, line string) {
+	f := strings.Split(line, "\t")
+	if len(f) < 4 {
+		return
+	}
+	m.writes, _ = strconv.Atoi(f[0])
+	m.reads, _ = strconv.Atoi(f[1])
+	m.about = list(f[2])
+	m.products = list(f[3])
+}
+
+func list(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }

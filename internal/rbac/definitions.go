@@ -112,14 +112,24 @@ func (c *Catalog) With(defs ...Definition) *Catalog {
 		}
 		custom = append(custom, raw)
 	}
+	var builtins []rawRole
+	for _, r := range c.raws {
+		if !r.Custom {
+			builtins = append(builtins, r)
+		}
+	}
+	y := yardstickOf(builtins)
 	raws := make([]rawRole, 0, len(c.raws)+len(custom))
 	for _, r := range c.raws {
 		if !ids[strings.ToLower(r.ID)] {
 			raws = append(raws, r)
 		}
 	}
+	for i := range custom {
+		y.measure(&custom[i])
+	}
 	raws = append(raws, custom...)
-	return newCatalog(raws, c.ambient, c.vocab, c.date)
+	return newCatalog(raws, c.vocab, c.date)
 }
 
 // lowered is the patterns lowered and trimmed, as Azure compares them.

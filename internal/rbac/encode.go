@@ -17,13 +17,16 @@ import (
 //	R	<role GUID>	<role name>	<docs category>
 //	a|n|d|x|c<k>	<rest of pattern>
 //	s	<assignable scope>
+//	m	<writes>	<reads>	<about>	<products>
 //
 // where a, n, d, x and c are an action, not-action, data action,
 // not-data-action and conditioned pattern of the role above, and s one of
 // the only scopes it may be assigned at. Patterns are lowered (Azure
 // compares them without regard to case), sorted within each list, and
 // written as the number k of leading bytes they share with the role's
-// pattern before them and the rest.
+// pattern before them and the rest. The m line holds the role's measures
+// against all the roles of the table (see measures), its two lists
+// comma-separated.
 const (
 	tagDate        = "#"
 	tagRole        = "R"
@@ -33,6 +36,7 @@ const (
 	tagNotData     = "x"
 	tagConditioned = "c"
 	tagScope       = "s"
+	tagMeasures    = "m"
 )
 
 // Encode turns the repository's copy of the role facts
@@ -95,13 +99,33 @@ func Encode(copyJSON []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := w.Write([]byte(text.String())); err != nil {
+	if _, err := w.Write([]byte(measured(text.String()))); err != nil {
 		return nil, err
 	}
 	if err := w.Close(); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil
+}
+
+// measured is the table's text with a measures line after each role's.
+func measured(text string) string {
+	raws, _ := decodeText(text)
+	y := yardstickOf(raws)
+	var out strings.Builder
+	i := 0
+	for line := range strings.SplitSeq(strings.TrimSuffix(text, "\n"), "\n") {
+		out.WriteString(line)
+		out.WriteByte('\n')
+		if tag, _, _ := strings.Cut(line, "\t"); tag != tagRole || i >= len(raws) {
+			continue
+		}
+		m := &raws[i]
+		i++
+		y.measure(m)
+		fmt.Fprintf(&out, "%s\t%d\t%d\t%s\t%s\n", tagMeasures, m.writes, m.reads, strings.Join(m.about, ","), strings.Join(m.products, ","))
+	}
+	return out.String()
 }
 
 // sortedLower is the patterns lowered, trimmed, sorted and each once.

@@ -2,6 +2,7 @@ package rbac
 
 import (
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -197,23 +198,74 @@ func focusOf(blocks []rawBlock, ambient map[string]bool) map[string]int {
 	return focus
 }
 
+// measures are what ranking needs to know of a role beyond its name and
+// patterns; for the built-in roles they are measured when the embedded
+// table is generated.
+type measures struct {
+	// writes and reads count the known operations the role allows; see
+	// breadthOf.
+	writes, reads int
+	// about lists the provider namespaces that take the most of the
+	// role's telling patterns (see focusOf); none when only wildcard
+	// providers do.
+	about []string
+	// products lists the provider namespaces the role's name names.
+	products []string
+}
+
+// yardstick is what roles are measured against: the ambient patterns and
+// the vocabulary of the built-in roles, and the products they name.
+type yardstick struct {
+	ambient map[string]bool
+	vocab   vocabulary
+	memo    sizes
+	pw      productWords
+}
+
+func yardstickOf(builtins []rawRole) yardstick {
+	v := vocabularyOf(builtins)
+	var providers []string
+	for k := range 2 {
+		for prov := range v.ops[k] {
+			if !slices.Contains(providers, prov) {
+				providers = append(providers, prov)
+			}
+		}
+	}
+	slices.Sort(providers)
+	return yardstick{ambient: ambientOf(builtins), vocab: v, memo: sizes{{}, {}}, pw: productWordsOf(providers)}
+}
+
+// measure measures a role against the yardstick. The products a custom
+// role's name names are not read: its author made it for the job.
+func (y yardstick) measure(raw *rawRole) {
+	raw.writes, raw.reads = breadthOf(raw.blocks, y.vocab, y.memo)
+	byProvider := map[string]int{}
+	most := 0
+	for t, n := range focusOf(raw.blocks, y.ambient) {
+		if p := provider(t); p != "*" {
+			byProvider[p] += n
+			most = max(most, byProvider[p])
+		}
+	}
+	raw.about = nil
+	for p, n := range byProvider {
+		if n == most {
+			raw.about = append(raw.about, p)
+		}
+	}
+	slices.Sort(raw.about)
+	raw.products = nil
+	if !raw.Custom {
+		raw.products = productsNamed(nameWords(raw.Name), y.pw)
+	}
+}
+
 // aboutProvider reports whether no namespace takes more of the role's
 // telling patterns than prov does.
 func (r *role) aboutProvider(prov string) bool {
 	if prov == "*" {
-		return r.mostFocus == 0
+		return len(r.about) == 0
 	}
-	return r.byProvider[prov] >= r.mostFocus
-}
-
-// measureFocus sums the role's focus by provider namespace and finds the
-// largest sum of a namespace.
-func (r *role) measureFocus() {
-	r.byProvider = map[string]int{}
-	for t, n := range r.focus {
-		if p := provider(t); p != "*" {
-			r.byProvider[p] += n
-			r.mostFocus = max(r.mostFocus, r.byProvider[p])
-		}
-	}
+	return len(r.about) == 0 || slices.Contains(r.about, prov)
 }

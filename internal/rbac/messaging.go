@@ -73,17 +73,24 @@ func messagingScope(prov string, r request, entity string) (scopeArg, string) {
 	return s, ""
 }
 
-// leastAll is the least privileged role that grants every operation:
-// Least's choice among the candidates for the first operation.
+// leastAll is the least privileged role that grants every operation
+// without condition, ranked as Least ranks the roles for the first.
 func (c *Catalog) leastAll(ops []operation) (Role, bool) {
+	o := contextOf(strings.ToLower(ops[0].name), kind(ops[0].data))
+	var best *rankKey
 next:
-	for _, cand := range c.candidates(strings.ToLower(ops[0].name), kind(ops[0].data)) {
+	for _, r := range c.candidates(o) {
 		for _, op := range ops {
-			if granted, conditioned := cand.r.grants(strings.ToLower(op.name), kind(op.data)); !granted || conditioned {
+			if granted, conditioned := r.grants(strings.ToLower(op.name), kind(op.data)); !granted || conditioned {
 				continue next
 			}
 		}
-		return cand.r.Role, true
+		if key := keyOf(r, o, false); best == nil || key.less(*best) {
+			best = &key
+		}
 	}
-	return Role{}, false
+	if best == nil {
+		return Role{}, false
+	}
+	return best.r.Role, true
 }

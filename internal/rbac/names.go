@@ -60,11 +60,12 @@ func productWordsOf(providers []string) productWords {
 	return pw
 }
 
-// productsNamed lists the provider namespaces whose words the role's
-// name names.
-func productsNamed(r *role, pw productWords) []string {
+// productsNamed lists the provider namespaces whose words a role's name
+// (its lowered words) names.
+func productsNamed(words []string, pw productWords) []string {
 	var out []string
-	for _, tail := range r.tails {
+	for i := range words {
+		tail := strings.Join(words[i:], "")
 		if len(tail) < minProductWord {
 			continue
 		}
@@ -89,15 +90,12 @@ func (r *role) namesOther(prov string) bool {
 	return false
 }
 
-// namesOwn rates how the role's name names the operation's resource
-// type (2: Virtual Machine Contributor for virtualMachines) or provider
-// (1: Network Contributor for Microsoft.Network), else 0.
+// namesOwnWords rates how the role's name names the operation's
+// resource type, typeW (2: Virtual Machine Contributor for
+// virtualMachines) or provider, provW (1: Network Contributor for
+// Microsoft.Network), else 0.
 //
 // A custom role rates 2: its author made it for the job.
-func (r *role) namesOwn(typ string) int {
-	return r.namesOwnWords(typeWord(typ), providerWord(provider(typ)))
-}
-
 func (r *role) namesOwnWords(typeW, provW string) int {
 	if r.Custom {
 		return 2
@@ -149,8 +147,17 @@ func (r *role) depthNamed(words []string) int {
 	return 0
 }
 
-// mentions reports whether the role has a pattern for the resource type.
-// wild is the provider-wide key of typ's namespace (provider/*).
+// mentions reports whether the role has a pattern for the resource type
+// typ, for its whole provider (wild, provider/*) or for any provider.
 func (r *role) mentions(typ, wild string) bool {
-	return r.all[typ]+r.all[wild]+r.all["*"] > 0
+	for _, b := range r.blocks {
+		for k := range 2 {
+			for _, p := range b.allow[k] {
+				if t := resourceType(p); t == typ || t == wild || t == "*" {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
