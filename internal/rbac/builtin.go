@@ -89,8 +89,8 @@ func decodeText(text string) ([]rawRole, string) {
 }
 
 // readMeasures reads a role's measures line: writes, reads, the
-// namespaces it is about and the products its name names, the lists
-// comma-separated.
+// namespaces it is about, the products its name names (the lists
+// comma-separated) and 1 if it changes something.
 func readMeasures(m *measures, line string) {
 	f := strings.Split(line, "\t")
 	if len(f) < 4 {
@@ -100,6 +100,7 @@ func readMeasures(m *measures, line string) {
 	m.reads, _ = strconv.Atoi(f[1])
 	m.about = list(f[2])
 	m.products = list(f[3])
+	m.changes = len(f) > 4 && f[4] == "1"
 }
 
 func list(s string) []string {

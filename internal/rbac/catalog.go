@@ -56,6 +56,8 @@ type role struct {
 	// accountcontributor and contributor.
 	joined string
 	tails  []string
+	// words are the lowered words of the role's name.
+	words []string
 }
 
 // block is one permission block of a role: what it allows and denies, for
@@ -166,6 +168,7 @@ func compileRole(raw rawRole) *role {
 		r.patterns += len(b.allow[0]) + len(b.allow[1])
 	}
 	words := nameWords(r.Name)
+	r.words = words
 	r.joined = strings.Join(words, "")
 	for i := range words {
 		r.tails = append(r.tails, strings.Join(words[i:], ""))

@@ -17,7 +17,7 @@ import (
 //	R	<role GUID>	<role name>	<docs category>
 //	a|n|d|x|c<k>	<rest of pattern>
 //	s	<assignable scope>
-//	m	<writes>	<reads>	<about>	<products>
+//	m	<writes>	<reads>	<about>	<products>	<changes>
 //
 // where a, n, d, x and c are an action, not-action, data action,
 // not-data-action and conditioned pattern of the role above, and s one of
@@ -123,7 +123,11 @@ func measured(text string) string {
 		m := &raws[i]
 		i++
 		y.measure(m)
-		fmt.Fprintf(&out, "%s\t%d\t%d\t%s\t%s\n", tagMeasures, m.writes, m.reads, strings.Join(m.about, ","), strings.Join(m.products, ","))
+		changes := "0"
+		if m.changes {
+			changes = "1"
+		}
+		fmt.Fprintf(&out, "%s\t%d\t%d\t%s\t%s\t%s\n", tagMeasures, m.writes, m.reads, strings.Join(m.about, ","), strings.Join(m.products, ","), changes)
 	}
 	return out.String()
 }

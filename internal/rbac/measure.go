@@ -73,6 +73,26 @@ func vocabularyOf(roles []rawRole) vocabulary {
 // isRead reports an operation that only reads.
 func isRead(op string) bool { return strings.HasSuffix(op, "/read") }
 
+// changesNothing reports a lowered operation (or pattern) that changes
+// nothing: a read, or an action whose verb reads, lists or gets (ARM's
+// POST …/listKeys/action, Key Vault's secrets/getSecret/action and
+// readMetadata/action), which return what exists. Such an action may
+// still reveal a secret, so it is not counted a read.
+// https://learn.microsoft.com/azure/role-based-access-control/role-definitions#actions-format
+func changesNothing(op string) bool {
+	rest, ok := strings.CutSuffix(op, "/action")
+	if !ok {
+		return isRead(op)
+	}
+	verb := rest[strings.LastIndexByte(rest, '/')+1:]
+	for _, prefix := range []string{"read", "list", "get"} {
+		if strings.HasPrefix(verb, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // reach adds to seen the known operations a lowered pattern of kind k
 // matches.
 func (v vocabulary) reach(p string, k int, seen map[string]bool) {
@@ -205,6 +225,9 @@ type measures struct {
 	// writes and reads count the known operations the role allows; see
 	// breadthOf.
 	writes, reads int
+	// changes reports a telling (not ambient) pattern of the role that
+	// changes something (see changesNothing).
+	changes bool
 	// about lists the provider namespaces that take the most of the
 	// role's telling patterns (see focusOf); none when only wildcard
 	// providers do.
@@ -242,6 +265,16 @@ func (y yardstick) measure(raw *rawRole) {
 	raw.writes, raw.reads = breadthOf(raw.blocks, y.vocab, y.memo)
 	byProvider := map[string]int{}
 	most := 0
+	raw.changes = false
+	for _, b := range raw.blocks {
+		for k := range 2 {
+			for _, p := range b.allow[k] {
+				if !y.ambient[p] && !changesNothing(p) {
+					raw.changes = true
+				}
+			}
+		}
+	}
 	for t, n := range focusOf(raw.blocks, y.ambient) {
 		if p := provider(t); p != "*" {
 			byProvider[p] += n

@@ -11,7 +11,7 @@ type opContext struct {
 	typ, prov, wild string
 	typeW, provW    string
 	words           []string
-	read            bool
+	harmless        bool
 }
 
 func contextOf(op string, k int) opContext {
@@ -20,21 +20,24 @@ func contextOf(op string, k int) opContext {
 	return opContext{
 		op: op, k: k, typ: typ, prov: prov, wild: prov + "/*",
 		typeW: typeWord(typ), provW: providerWord(prov),
-		words: typeWords(op), read: isRead(op),
+		words: typeWords(op), harmless: changesNothing(op),
 	}
 }
 
 // rankKey orders the roles that grant an operation, most telling key
-// first: a grant without condition; for an operation that only reads, a
-// role that only reads; the tier of the role's class (0 for job-function
-// roles, more for each of restricted, privileged, undocumented and named
-// for another product, in that weight); how deep in the operation's
-// resource types the type the role's name names lies; how the name names
+// first: a grant without condition; for an operation that changes
+// nothing, a role that changes nothing (its ambient patterns aside) and
+// reveals nothing of other provider namespaces; the tier of
+// the role's class (0 for job-function roles, more for each of
+// restricted, privileged, undocumented and named for another product, in
+// that weight); how deep in the operation's resource types the role
+// reaches, by the type its name names or the last its granting pattern
+// spells out before a wildcard; how the name names
 // the operation's type or provider; whether the role has a pattern for
 // the type and is about its provider; then how much it allows.
 type rankKey struct {
 	r                    *role
-	conditioned, writes  bool
+	conditioned, changes bool
 	tier                 uint8
 	depth, ownName       int
 	unmentioned, foreign bool
@@ -56,7 +59,7 @@ func keyOf(r *role, o opContext, conditioned bool) rankKey {
 	return rankKey{
 		r:           r,
 		conditioned: conditioned,
-		writes:      o.read && r.writes > 0,
+		changes:     o.harmless && (r.changes || r.revealsOutside(o.prov)),
 		tier:        tier,
 		depth:       r.depthNamed(o.words),
 		ownName:     r.namesOwnWords(o.typeW, o.provW),
@@ -70,8 +73,8 @@ func (a rankKey) less(b rankKey) bool {
 	switch {
 	case a.conditioned != b.conditioned:
 		return !a.conditioned
-	case a.writes != b.writes:
-		return !a.writes
+	case a.changes != b.changes:
+		return !a.changes
 	case a.tier != b.tier:
 		return a.tier < b.tier
 	case a.depth != b.depth:
@@ -90,4 +93,20 @@ func (a rankKey) less(b rankKey) bool {
 		return a.r.patterns < b.r.patterns
 	}
 	return a.r.Name < b.r.Name
+}
+
+// revealsOutside reports whether the role allows an action of another
+// provider namespace than prov that changes nothing but is no read: a
+// list or get action, such as listKeys, which reveals a secret.
+func (r *role) revealsOutside(prov string) bool {
+	for _, b := range r.blocks {
+		for k := range 2 {
+			for _, p := range b.allow[k] {
+				if pp := provider(p); pp != prov && pp != "*" && !isRead(p) && changesNothing(p) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
