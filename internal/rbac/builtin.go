@@ -6,19 +6,25 @@ import (
 	"bytes"
 	"compress/flate"
 	_ "embed"
+	"encoding/hex"
 	"io"
 	"strconv"
 	"strings"
 	"sync"
 )
 
-// roles.bin is generated from data/builtin-roles.json by ./gen.
-//
-//go:embed roles.bin
-var rolesBin []byte
+// roles.bin and ids.bin are generated from data/builtin-roles.json by
+// ./gen: the compressed table and, 16 bytes a role in its order, the
+// roles' GUIDs, which do not compress.
+var (
+	//go:embed roles.bin
+	rolesBin []byte
+	//go:embed ids.bin
+	idsBin []byte
+)
 
 var builtin = sync.OnceValue(func() *Catalog {
-	raws, date := decode(rolesBin)
+	raws, date := decode(rolesBin, idsBin)
 	return newCatalog(raws, vocabularyOf(raws), date)
 })
 
@@ -28,13 +34,14 @@ func Builtin() *Catalog { return builtin() }
 
 // decode reads the compressed table Encode writes. A damaged table yields
 // the roles read before the damage.
-func decode(bin []byte) ([]rawRole, string) {
+func decode(bin, ids []byte) ([]rawRole, string) {
 	text, _ := io.ReadAll(flate.NewReader(bytes.NewReader(bin)))
-	return decodeText(string(text))
+	return decodeText(string(text), ids)
 }
 
-// decodeText reads the table's text.
-func decodeText(text string) ([]rawRole, string) {
+// decodeText reads the table's text, the roles' GUIDs from ids. A role
+// without its GUID's 16 bytes ends the table.
+func decodeText(text string, ids []byte) ([]rawRole, string) {
 	var (
 		roles []rawRole
 		date  string
@@ -47,11 +54,12 @@ func decodeText(text string) ([]rawRole, string) {
 			date = rest
 			continue
 		case tag == tagRole:
-			f := strings.Split(rest, "\t")
-			if len(f) < 3 {
-				continue
+			i := 16 * len(roles)
+			if i+16 > len(ids) {
+				return roles, date
 			}
-			roles = append(roles, rawRole{Role: Role{ID: f[0], Name: f[1]}, category: f[2], blocks: []rawBlock{{}}})
+			name, category, _ := strings.Cut(rest, "\t")
+			roles = append(roles, rawRole{Role: Role{ID: guid(ids[i : i+16]), Name: name}, category: category, blocks: []rawBlock{{}}})
 			prev = ""
 			continue
 		case len(roles) == 0 || tag == "":
@@ -108,4 +116,10 @@ func list(s string) []string {
 		return nil
 	}
 	return strings.Split(s, ",")
+}
+
+// guid spells 16 bytes as a GUID in its 8-4-4-4-12 hex form.
+func guid(b []byte) string {
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

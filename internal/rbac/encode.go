@@ -3,6 +3,7 @@ package rbac
 import (
 	"bytes"
 	"compress/flate"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -14,7 +15,7 @@ import (
 // separated by tabs:
 //
 //	#	<date of the data>
-//	R	<role GUID>	<role name>	<docs category>
+//	R	<role name>	<docs category: privileged, d for another, or none>
 //	a|n|d|x|c<k>	<rest of pattern>
 //	s	<assignable scope>
 //	m	<writes>	<reads>	<about>	<products>	<changes>
@@ -40,12 +41,13 @@ const (
 )
 
 // Encode turns the repository's copy of the role facts
-// (data/builtin-roles.json) into the compressed table the package embeds.
-// It is used by the generator and by the test that keeps the two in step.
-func Encode(copyJSON []byte) ([]byte, error) {
+// (data/builtin-roles.json) into the compressed table the package embeds
+// and the roles' GUIDs, 16 bytes each. It is used by the generator and by
+// the test that keeps them in step.
+func Encode(copyJSON []byte) (table, ids []byte, err error) {
 	var in copyFile
 	if err := json.Unmarshal(copyJSON, &in); err != nil {
-		return nil, fmt.Errorf("rbac: reading the copy: %w", err)
+		return nil, nil, fmt.Errorf("rbac: reading the copy: %w", err)
 	}
 	var text strings.Builder
 	line := func(fields ...string) error {
@@ -59,14 +61,16 @@ func Encode(copyJSON []byte) ([]byte, error) {
 		return nil
 	}
 	if err := line(tagDate, in.Date); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, r := range in.Roles {
 		if !isGUID(r.ID) || r.Name == "" {
-			return nil, fmt.Errorf("rbac: role %q has no name or no GUID", r.ID)
+			return nil, nil, fmt.Errorf("rbac: role %q has no name or no GUID", r.ID)
 		}
-		if err := line(tagRole, r.ID, r.Name, r.Category); err != nil {
-			return nil, err
+		id, _ := hex.DecodeString(strings.ReplaceAll(r.ID, "-", ""))
+		ids = append(ids, id...)
+		if err := line(tagRole, r.Name, category(r.Category)); err != nil {
+			return nil, nil, err
 		}
 		prev := ""
 		for _, list := range []struct {
@@ -83,34 +87,34 @@ func Encode(copyJSON []byte) ([]byte, error) {
 					k++
 				}
 				if err := line(list.tag+strconv.Itoa(k), p[k:]); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				prev = p
 			}
 		}
 		for _, scope := range r.AssignableScopes {
 			if err := line(tagScope, scope); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	}
 	var out bytes.Buffer
 	w, err := flate.NewWriter(&out, flate.BestCompression)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if _, err := w.Write([]byte(measured(text.String()))); err != nil {
-		return nil, err
+	if _, err := w.Write([]byte(measured(text.String(), ids))); err != nil {
+		return nil, nil, err
 	}
 	if err := w.Close(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out.Bytes(), nil
+	return out.Bytes(), ids, nil
 }
 
 // measured is the table's text with a measures line after each role's.
-func measured(text string) string {
-	raws, _ := decodeText(text)
+func measured(text string, ids []byte) string {
+	raws, _ := decodeText(text, ids)
 	y := yardstickOf(raws)
 	var out strings.Builder
 	i := 0
@@ -130,6 +134,15 @@ func measured(text string) string {
 		fmt.Fprintf(&out, "%s\t%d\t%d\t%s\t%s\t%s\n", tagMeasures, m.writes, m.reads, strings.Join(m.about, ","), strings.Join(m.products, ","), changes)
 	}
 	return out.String()
+}
+
+// category is what the table keeps of a role's docs category: privileged,
+// none, or d for any other.
+func category(c string) string {
+	if c == "" || c == "privileged" {
+		return c
+	}
+	return "d"
 }
 
 // sortedLower is the patterns lowered, trimmed, sorted and each once.
