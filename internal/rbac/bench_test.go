@@ -62,6 +62,6 @@ func BenchmarkDecode(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		raws, date := decode(rolesBin, idsBin)
-		newCatalog(raws, vocabularyOf(raws), date)
+		newCatalog(raws, date)
 	}
 }

@@ -25,7 +25,7 @@ var (
 
 var builtin = sync.OnceValue(func() *Catalog {
 	raws, date := decode(rolesBin, idsBin)
-	return newCatalog(raws, vocabularyOf(raws), date)
+	return newCatalog(raws, date)
 })
 
 // Builtin returns the catalog of Azure's built-in roles, decoded from the

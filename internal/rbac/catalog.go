@@ -37,7 +37,6 @@ type Catalog struct {
 	// patterns for any provider ("*") included; that key holds the
 	// candidates for namespaces no pattern names.
 	byProvider [2]map[string][]*role
-	vocab      vocabulary
 	date       string
 }
 
@@ -183,10 +182,9 @@ func nameWords(name string) []string {
 	})
 }
 
-// newCatalog compiles and indexes measured roles; v is the vocabulary of
-// the built-in roles.
-func newCatalog(raws []rawRole, v vocabulary, date string) *Catalog {
-	c := &Catalog{roles: make([]*role, len(raws)), raws: raws, byID: make(map[string]*role, len(raws)), vocab: v, date: date}
+// newCatalog compiles and indexes measured roles.
+func newCatalog(raws []rawRole, date string) *Catalog {
+	c := &Catalog{roles: make([]*role, len(raws)), raws: raws, byID: make(map[string]*role, len(raws)), date: date}
 	for k := range 2 {
 		c.byProvider[k] = map[string][]*role{}
 	}

@@ -129,7 +129,7 @@ func (c *Catalog) With(defs ...Definition) *Catalog {
 		y.measure(&custom[i])
 	}
 	raws = append(raws, custom...)
-	return newCatalog(raws, c.vocab, c.date)
+	return newCatalog(raws, c.date)
 }
 
 // lowered is the patterns lowered and trimmed, as Azure compares them.

@@ -42,7 +42,7 @@ func TestDecodeDamagedTable(t *testing.T) {
 		if len(roles) >= len(full) {
 			t.Errorf("a damaged table of %d bytes decoded to %d roles", len(bin), len(roles))
 		}
-		c := newCatalog(roles, vocabularyOf(roles), "")
+		c := newCatalog(roles, "")
 		if r, ok := c.Least("Microsoft.Compute/virtualMachines/read", false); ok && !c.Grants(r.ID, "Microsoft.Compute/virtualMachines/read", false) {
 			t.Errorf("chose %s, which does not grant the operation", r.Name)
 		}

@@ -109,7 +109,7 @@ func TestLeastAgainstLearn(t *testing.T) {
 func TestLeastGrantsEveryKnownOperation(t *testing.T) {
 	c := Builtin()
 	for k := range 2 {
-		for _, ops := range c.vocab.ops[k] {
+		for _, ops := range vocabularyOf(c.raws).ops[k] {
 			for _, op := range ops {
 				got, ok := c.Least(op, k == 1)
 				if !ok {
