@@ -43,8 +43,9 @@ func decode(bin, ids []byte) ([]rawRole, string) {
 // without its GUID's 16 bytes ends the table.
 func decodeText(text string, ids []byte) ([]rawRole, string) {
 	var (
-		roles []rawRole
-		date  string
+		roles    []rawRole
+		date     string
+		patterns []string
 	)
 	prev := ""
 	for line := range strings.SplitSeq(text, "\n") {
@@ -52,7 +53,15 @@ func decodeText(text string, ids []byte) ([]rawRole, string) {
 		switch {
 		case tag == tagDate:
 			date = rest
-			continue
+		case strings.HasPrefix(tag, tagPattern):
+			// A pattern: the bytes it shares with the one before, and
+			// the rest.
+			k, err := strconv.Atoi(tag[1:])
+			if err != nil || k > len(prev) {
+				return roles, date
+			}
+			prev = prev[:k] + rest
+			patterns = append(patterns, prev)
 		case tag == tagRole:
 			i := 16 * len(roles)
 			if i+16 > len(ids) {
@@ -60,37 +69,36 @@ func decodeText(text string, ids []byte) ([]rawRole, string) {
 			}
 			name, category, _ := strings.Cut(rest, "\t")
 			roles = append(roles, rawRole{Role: Role{ID: guid(ids[i : i+16]), Name: name}, category: category, blocks: []rawBlock{{}}})
-			prev = ""
-			continue
-		case len(roles) == 0 || tag == "":
-			continue
+		case len(roles) == 0:
 		case tag == tagScope:
 			roles[len(roles)-1].restricted = true
-			continue
 		case tag == tagMeasures:
 			readMeasures(&roles[len(roles)-1].measures, rest)
-			continue
-		}
-		// A pattern: its tag, the bytes it shares with the one before,
-		// and the rest.
-		k, err := strconv.Atoi(tag[1:])
-		if err != nil || k > len(prev) {
-			continue
-		}
-		p := prev[:k] + rest
-		prev = p
-		b := &roles[len(roles)-1].blocks[0]
-		switch tag[:1] {
-		case tagAction:
-			b.allow[0] = append(b.allow[0], p)
-		case tagNotAction:
-			b.deny[0] = append(b.deny[0], p)
-		case tagData:
-			b.allow[1] = append(b.allow[1], p)
-		case tagNotData:
-			b.deny[1] = append(b.deny[1], p)
-		case tagConditioned:
-			b.cond = append(b.cond, p)
+		default:
+			b := &roles[len(roles)-1].blocks[0]
+			var list *[]string
+			switch tag {
+			case tagAction:
+				list = &b.allow[0]
+			case tagNotAction:
+				list = &b.deny[0]
+			case tagData:
+				list = &b.allow[1]
+			case tagNotData:
+				list = &b.deny[1]
+			case tagConditioned:
+				list = &b.cond
+			default:
+				continue
+			}
+			n := 0
+			for num := range strings.FieldsSeq(rest) {
+				d, err := strconv.ParseUint(num, 36, 16)
+				if n += int(d); err != nil || n >= len(patterns) {
+					break
+				}
+				*list = append(*list, patterns[n])
+			}
 		}
 	}
 	return roles, date

@@ -15,21 +15,25 @@ import (
 // separated by tabs:
 //
 //	#	<date of the data>
+//	p<k>	<rest of pattern>
 //	R	<role name>	<docs category: privileged, d for another, or none>
-//	a|n|d|x|c<k>	<rest of pattern>
-//	s	<assignable scope>
+//	a|n|d|x|c	<pattern numbers>
+//	s
 //	m	<writes>	<reads>	<about>	<products>	<changes>
 //
-// where a, n, d, x and c are an action, not-action, data action,
-// not-data-action and conditioned pattern of the role above, and s one of
-// the only scopes it may be assigned at. Patterns are lowered (Azure
-// compares them without regard to case), sorted within each list, and
-// written as the number k of leading bytes they share with the role's
-// pattern before them and the rest. The m line holds the role's measures
-// against all the roles of the table (see measures), its two lists
-// comma-separated.
+// The p lines are every pattern of the roles, lowered (Azure compares
+// them without regard to case), sorted, each once, and written as the
+// number k of leading bytes it shares with the pattern before it and the
+// rest; they are numbered from 0 in that order. Each role's a, n, d, x and
+// c lines list the numbers of its actions, not-actions, data actions,
+// not-data-actions and conditioned patterns, ascending, each written in
+// base 36 as its difference from the one before, separated by spaces. An
+// s line marks a role assignable only at some scopes. The m line holds
+// the role's measures against all the roles of the table (see measures),
+// its two lists comma-separated.
 const (
 	tagDate        = "#"
+	tagPattern     = "p"
 	tagRole        = "R"
 	tagAction      = "a"
 	tagNotAction   = "n"
@@ -63,6 +67,28 @@ func Encode(copyJSON []byte) (table, ids []byte, err error) {
 	if err := line(tagDate, in.Date); err != nil {
 		return nil, nil, err
 	}
+	lists := func(r copyRole) [][]string {
+		return [][]string{r.Actions, r.NotActions, r.DataActions, r.NotDataActions, r.Conditioned}
+	}
+	var all []string
+	for _, r := range in.Roles {
+		for _, l := range lists(r) {
+			all = append(all, l...)
+		}
+	}
+	number := map[string]int{}
+	prev := ""
+	for i, p := range sortedLower(all) {
+		number[p] = i
+		k := 0
+		for k < len(p) && k < len(prev) && p[k] == prev[k] {
+			k++
+		}
+		if err := line(tagPattern+strconv.Itoa(k), p[k:]); err != nil {
+			return nil, nil, err
+		}
+		prev = p
+	}
 	for _, r := range in.Roles {
 		if !isGUID(r.ID) || r.Name == "" {
 			return nil, nil, fmt.Errorf("rbac: role %q has no name or no GUID", r.ID)
@@ -72,30 +98,19 @@ func Encode(copyJSON []byte) (table, ids []byte, err error) {
 		if err := line(tagRole, r.Name, category(r.Category)); err != nil {
 			return nil, nil, err
 		}
-		prev := ""
-		for _, list := range []struct {
-			tag      string
-			patterns []string
-		}{
-			{tagAction, r.Actions}, {tagNotAction, r.NotActions},
-			{tagData, r.DataActions}, {tagNotData, r.NotDataActions},
-			{tagConditioned, r.Conditioned},
-		} {
-			for _, p := range sortedLower(list.patterns) {
-				k := 0
-				for k < len(p) && k < len(prev) && p[k] == prev[k] {
-					k++
-				}
-				if err := line(list.tag+strconv.Itoa(k), p[k:]); err != nil {
-					return nil, nil, err
-				}
-				prev = p
+		for i, l := range lists(r) {
+			var nums []string
+			last := 0
+			for _, p := range sortedLower(l) {
+				nums = append(nums, strconv.FormatInt(int64(number[p]-last), 36))
+				last = number[p]
+			}
+			if len(nums) > 0 {
+				text.WriteString([]string{tagAction, tagNotAction, tagData, tagNotData, tagConditioned}[i] + "\t" + strings.Join(nums, " ") + "\n")
 			}
 		}
-		for _, scope := range r.AssignableScopes {
-			if err := line(tagScope, scope); err != nil {
-				return nil, nil, err
-			}
+		if len(r.AssignableScopes) > 0 {
+			text.WriteString(tagScope + "\n")
 		}
 	}
 	var out bytes.Buffer
