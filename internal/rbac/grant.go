@@ -119,14 +119,11 @@ func (c *Catalog) Grant(d Denial) (Grant, bool) {
 	// not granted by the roles (Contributor among them) that allow every
 	// action.
 	data := c.isData(inf.action, r.service != "" && r.service != svcARM)
-	role, ok := c.Least(inf.action, data)
-	if len(inf.also) > 0 {
-		ops := []operation{{inf.action, data}}
-		for _, a := range inf.also {
-			ops = append(ops, operation{a, data})
-		}
-		role, ok = c.leastAll(ops)
+	ops := []operation{{inf.action, data}}
+	for _, a := range inf.also {
+		ops = append(ops, operation{a, data})
 	}
+	role, ok := c.leastAll(ops)
 	if !ok {
 		return Grant{}, false
 	}

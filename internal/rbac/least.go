@@ -5,17 +5,28 @@ import "strings"
 // Least returns the least privileged role that grants the operation (an
 // action, or a data action when data is true), ranked as described in
 // the package documentation. It reports false when no role grants it.
-func (c *Catalog) Least(operation string, data bool) (Role, bool) {
-	op := strings.ToLower(strings.TrimSpace(operation))
-	if op == "" {
+func (c *Catalog) Least(op string, data bool) (Role, bool) {
+	if strings.TrimSpace(op) == "" {
 		return Role{}, false
 	}
-	o := contextOf(op, kind(data))
+	return c.leastAll([]operation{{op, data}})
+}
+
+// leastAll is the least privileged role that grants every operation,
+// ranked as Least ranks the roles for the first; a role that grants one
+// only under a condition ranks as conditioned.
+func (c *Catalog) leastAll(ops []operation) (Role, bool) {
+	o := contextOf(strings.ToLower(strings.TrimSpace(ops[0].name)), kind(ops[0].data))
 	var best *rankKey
+next:
 	for _, r := range c.candidates(o) {
-		granted, conditioned := r.grants(op, o.k)
-		if !granted {
-			continue
+		conditioned := false
+		for _, op := range ops {
+			granted, cond := r.grants(strings.ToLower(strings.TrimSpace(op.name)), kind(op.data))
+			if !granted {
+				continue next
+			}
+			conditioned = conditioned || cond
 		}
 		if key := keyOf(r, o, conditioned); best == nil || key.less(*best) {
 			best = &key

@@ -72,25 +72,3 @@ func messagingScope(prov string, r request, entity string) (scopeArg, string) {
 	}
 	return s, ""
 }
-
-// leastAll is the least privileged role that grants every operation
-// without condition, ranked as Least ranks the roles for the first.
-func (c *Catalog) leastAll(ops []operation) (Role, bool) {
-	o := contextOf(strings.ToLower(ops[0].name), kind(ops[0].data))
-	var best *rankKey
-next:
-	for _, r := range c.candidates(o) {
-		for _, op := range ops {
-			if granted, conditioned := r.grants(strings.ToLower(op.name), kind(op.data)); !granted || conditioned {
-				continue next
-			}
-		}
-		if key := keyOf(r, o, false); best == nil || key.less(*best) {
-			best = &key
-		}
-	}
-	if best == nil {
-		return Role{}, false
-	}
-	return best.r.Role, true
-}
