@@ -68,7 +68,7 @@ func decodeText(text string, ids []byte) ([]rawRole, string) {
 				return roles, date
 			}
 			name, category, _ := strings.Cut(rest, "\t")
-			roles = append(roles, rawRole{Role: Role{ID: guid(ids[i : i+16]), Name: name}, category: category, blocks: []rawBlock{{}}})
+			roles = append(roles, rawRole{Role: Role{ID: guid(ids[i : i+16]), Name: name}, category: category, blocks: []block{{}}})
 		case len(roles) == 0:
 		case tag == tagScope:
 			roles[len(roles)-1].restricted = true
@@ -104,19 +104,20 @@ func decodeText(text string, ids []byte) ([]rawRole, string) {
 	return roles, date
 }
 
-// readMeasures reads a role's measures line: writes, reads, the
-// namespaces it is about, the products its name names (the lists
+// readMeasures reads a role's measures line: writes, reads, allowed
+// patterns, the namespaces it is about, the products its name names (the lists
 // comma-separated) and 1 if it changes something.
 func readMeasures(m *measures, line string) {
 	f := strings.Split(line, "\t")
-	if len(f) < 4 {
+	if len(f) < 6 {
 		return
 	}
 	m.writes, _ = strconv.Atoi(f[0])
 	m.reads, _ = strconv.Atoi(f[1])
-	m.about = list(f[2])
-	m.products = list(f[3])
-	m.changes = len(f) > 4 && f[4] == "1"
+	m.patterns, _ = strconv.Atoi(f[2])
+	m.about = list(f[3])
+	m.products = list(f[4])
+	m.changes = f[5] == "1"
 }
 
 func list(s string) []string {

@@ -47,8 +47,6 @@ type role struct {
 	restricted bool
 	blocks     []block
 	measures
-	// patterns counts the role's allowed patterns.
-	patterns int
 	// joined is the role's lowered name without its spaces and
 	// punctuation; tails are the joins of the name's last words: for
 	// "Storage Account Contributor", storageaccountcontributor,
@@ -59,14 +57,15 @@ type role struct {
 	words []string
 }
 
-// block is one permission block of a role: what it allows and denies, for
-// actions [0] and data actions [1], as compiled patterns.
+// block is one permission block of a role: what it allows and denies,
+// for actions [0] and data actions [1], as lowered and compiled patterns
+// (see compile); cond lists the patterns granted only under the block's
+// condition, and condAll reports that the condition covers the whole
+// block.
 type block struct {
 	allow, deny [2][]string
-	// cond lists the patterns granted only under the block's condition;
-	// condAll reports that the condition covers the whole block.
-	cond    []string
-	condAll bool
+	cond        []string
+	condAll     bool
 }
 
 // grants reports whether r grants the lowered operation op of kind k
@@ -128,15 +127,8 @@ type rawRole struct {
 	// restricted reports a role assignable only at some scopes, none of
 	// them a resource's.
 	restricted bool
-	blocks     []rawBlock
+	blocks     []block
 	measures
-}
-
-// rawBlock is a permission block as read.
-type rawBlock struct {
-	allow, deny [2][]string
-	cond        []string
-	condAll     bool
 }
 
 // privileged reports a role Microsoft files as privileged or one that
@@ -153,19 +145,11 @@ func (r *rawRole) privileged() bool {
 	return false
 }
 
-// compileRole compiles a measured role's patterns and reads its name.
+// compileRole reads a measured role's name; its patterns are compiled
+// already.
 func compileRole(raw rawRole) *role {
-	r := &role{Role: raw.Role, category: raw.category, restricted: raw.restricted, measures: raw.measures}
+	r := &role{Role: raw.Role, category: raw.category, restricted: raw.restricted, measures: raw.measures, blocks: raw.blocks}
 	r.Privileged = raw.privileged()
-	for _, b := range raw.blocks {
-		r.blocks = append(r.blocks, block{
-			allow:   [2][]string{compile(b.allow[0]), compile(b.allow[1])},
-			deny:    [2][]string{compile(b.deny[0]), compile(b.deny[1])},
-			cond:    compile(b.cond),
-			condAll: b.condAll,
-		})
-		r.patterns += len(b.allow[0]) + len(b.allow[1])
-	}
 	words := nameWords(r.Name)
 	r.words = words
 	r.joined = strings.Join(words, "")

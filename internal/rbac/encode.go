@@ -19,10 +19,11 @@ import (
 //	R	<role name>	<docs category: privileged, d for another, or none>
 //	a|n|d|x|c	<pattern numbers>
 //	s
-//	m	<writes>	<reads>	<about>	<products>	<changes>
+//	m	<writes>	<reads>	<patterns>	<about>	<products>	<changes>
 //
 // The p lines are every pattern of the roles, lowered (Azure compares
-// them without regard to case), sorted, each once, and written as the
+// them without regard to case) and compiled (see compile), sorted, each
+// once, and written as the
 // number k of leading bytes it shares with the pattern before it and the
 // rest; they are numbered from 0 in that order. Each role's a, n, d, x and
 // c lines list the numbers of its actions, not-actions, data actions,
@@ -68,7 +69,11 @@ func Encode(copyJSON []byte) (table, ids []byte, err error) {
 		return nil, nil, err
 	}
 	lists := func(r copyRole) [][]string {
-		return [][]string{r.Actions, r.NotActions, r.DataActions, r.NotDataActions, r.Conditioned}
+		var out [][]string
+		for _, l := range [][]string{r.Actions, r.NotActions, r.DataActions, r.NotDataActions, r.Conditioned} {
+			out = append(out, compile(sortedLower(l)))
+		}
+		return out
 	}
 	var all []string
 	for _, r := range in.Roles {
@@ -89,7 +94,17 @@ func Encode(copyJSON []byte) (table, ids []byte, err error) {
 		}
 		prev = p
 	}
-	for _, r := range in.Roles {
+	// The roles are measured on their patterns as written.
+	raws := make([]rawRole, len(in.Roles))
+	for i, r := range in.Roles {
+		raws[i] = rawRole{Role: Role{Name: r.Name}, blocks: []block{{
+			allow: [2][]string{sortedLower(r.Actions), sortedLower(r.DataActions)},
+			deny:  [2][]string{sortedLower(r.NotActions), sortedLower(r.NotDataActions)},
+			cond:  sortedLower(r.Conditioned),
+		}}}
+	}
+	y := yardstickOf(raws)
+	for n, r := range in.Roles {
 		if !isGUID(r.ID) || r.Name == "" {
 			return nil, nil, fmt.Errorf("rbac: role %q has no name or no GUID", r.ID)
 		}
@@ -98,6 +113,13 @@ func Encode(copyJSON []byte) (table, ids []byte, err error) {
 		if err := line(tagRole, r.Name, category(r.Category)); err != nil {
 			return nil, nil, err
 		}
+		m := &raws[n]
+		y.measure(m)
+		changes := "0"
+		if m.changes {
+			changes = "1"
+		}
+		fmt.Fprintf(&text, "%s\t%d\t%d\t%d\t%s\t%s\t%s\n", tagMeasures, m.writes, m.reads, m.patterns, strings.Join(m.about, ","), strings.Join(m.products, ","), changes)
 		for i, l := range lists(r) {
 			var nums []string
 			last := 0
@@ -118,37 +140,13 @@ func Encode(copyJSON []byte) (table, ids []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := w.Write([]byte(measured(text.String(), ids))); err != nil {
+	if _, err := w.Write([]byte(text.String())); err != nil {
 		return nil, nil, err
 	}
 	if err := w.Close(); err != nil {
 		return nil, nil, err
 	}
 	return out.Bytes(), ids, nil
-}
-
-// measured is the table's text with a measures line after each role's.
-func measured(text string, ids []byte) string {
-	raws, _ := decodeText(text, ids)
-	y := yardstickOf(raws)
-	var out strings.Builder
-	i := 0
-	for line := range strings.SplitSeq(strings.TrimSuffix(text, "\n"), "\n") {
-		out.WriteString(line)
-		out.WriteByte('\n')
-		if tag, _, _ := strings.Cut(line, "\t"); tag != tagRole || i >= len(raws) {
-			continue
-		}
-		m := &raws[i]
-		i++
-		y.measure(m)
-		changes := "0"
-		if m.changes {
-			changes = "1"
-		}
-		fmt.Fprintf(&out, "%s\t%d\t%d\t%s\t%s\t%s\n", tagMeasures, m.writes, m.reads, strings.Join(m.about, ","), strings.Join(m.products, ","), changes)
-	}
-	return out.String()
 }
 
 // category is what the table keeps of a role's docs category: privileged,

@@ -167,7 +167,7 @@ func (v vocabulary) size(p string, k int, memo sizes) (writes, reads int) {
 // each pattern, the known operations (of the vocabulary) it matches and a
 // wildcard's floor. Operations two patterns both match count twice; among
 // the roles that grant one operation this changes little.
-func breadthOf(blocks []rawBlock, v vocabulary, memo sizes) (writes, reads int) {
+func breadthOf(blocks []block, v vocabulary, memo sizes) (writes, reads int) {
 	for _, b := range blocks {
 		for k := range 2 {
 			for _, p := range b.allow[k] {
@@ -198,7 +198,7 @@ func resourceType(op string) string {
 
 // focusOf counts the role's telling (not ambient) patterns by resource
 // type. A role made only of ambient patterns is about what they name.
-func focusOf(blocks []rawBlock, ambient map[string]bool) map[string]int {
+func focusOf(blocks []block, ambient map[string]bool) map[string]int {
 	focus := map[string]int{}
 	for _, skip := range []bool{true, false} {
 		for _, b := range blocks {
@@ -225,6 +225,8 @@ type measures struct {
 	// writes and reads count the known operations the role allows; see
 	// breadthOf.
 	writes, reads int
+	// patterns counts the role's allowed patterns.
+	patterns int
 	// changes reports a telling (not ambient) pattern of the role that
 	// changes something (see changesNothing).
 	changes bool
@@ -265,9 +267,10 @@ func (y yardstick) measure(raw *rawRole) {
 	raw.writes, raw.reads = breadthOf(raw.blocks, y.vocab, y.memo)
 	byProvider := map[string]int{}
 	most := 0
-	raw.changes = false
+	raw.changes, raw.patterns = false, 0
 	for _, b := range raw.blocks {
 		for k := range 2 {
+			raw.patterns += len(b.allow[k])
 			for _, p := range b.allow[k] {
 				if !y.ambient[p] && !changesNothing(p) {
 					raw.changes = true
