@@ -129,6 +129,15 @@ func list(s string) []string {
 
 // guid spells 16 bytes as a GUID in its 8-4-4-4-12 hex form.
 func guid(b []byte) string {
-	h := hex.EncodeToString(b)
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	var g [36]byte
+	hex.Encode(g[:], b[:4])
+	g[8] = '-'
+	hex.Encode(g[9:], b[4:6])
+	g[13] = '-'
+	hex.Encode(g[14:], b[6:8])
+	g[18] = '-'
+	hex.Encode(g[19:], b[8:10])
+	g[23] = '-'
+	hex.Encode(g[24:], b[10:16])
+	return string(g[:])
 }

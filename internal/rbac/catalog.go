@@ -47,14 +47,11 @@ type role struct {
 	restricted bool
 	blocks     []block
 	measures
-	// joined is the role's lowered name without its spaces and
-	// punctuation; tails are the joins of the name's last words: for
-	// "Storage Account Contributor", storageaccountcontributor,
-	// accountcontributor and contributor.
+	// words are the lowered words of the role's name; joined is them
+	// joined: storageaccountcontributor for "Storage Account
+	// Contributor".
+	words  []string
 	joined string
-	tails  []string
-	// words are the lowered words of the role's name.
-	words []string
 }
 
 // block is one permission block of a role: what it allows and denies,
@@ -150,12 +147,8 @@ func (r *rawRole) privileged() bool {
 func compileRole(raw rawRole) *role {
 	r := &role{Role: raw.Role, category: raw.category, restricted: raw.restricted, measures: raw.measures, blocks: raw.blocks}
 	r.Privileged = raw.privileged()
-	words := nameWords(r.Name)
-	r.words = words
-	r.joined = strings.Join(words, "")
-	for i := range words {
-		r.tails = append(r.tails, strings.Join(words[i:], ""))
-	}
+	r.words = nameWords(r.Name)
+	r.joined = strings.Join(r.words, "")
 	return r
 }
 

@@ -15,10 +15,12 @@ func (r *role) names(word string) bool {
 	if word == "" {
 		return false
 	}
-	for _, tail := range r.tails {
-		if strings.HasPrefix(tail, word) {
+	off := 0
+	for _, w := range r.words {
+		if strings.HasPrefix(r.joined[off:], word) {
 			return true
 		}
+		off += len(w)
 	}
 	return false
 }
