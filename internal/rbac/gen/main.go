@@ -37,7 +37,7 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		trimmed, err := rbac.Trim(full)
+		trimmed, err := trimCopy(full)
 		if err != nil {
 			fail(err)
 		}
