@@ -16,19 +16,23 @@ func (c *Catalog) Least(op string, data bool) (Role, bool) {
 // ranked as Least ranks the roles for the first; a role that grants one
 // only under a condition ranks as conditioned.
 func (c *Catalog) leastAll(ops []operation) (Role, bool) {
-	o := contextOf(strings.ToLower(strings.TrimSpace(ops[0].name)), kind(ops[0].data))
+	lowered := make([]string, len(ops))
+	for i, op := range ops {
+		lowered[i] = strings.ToLower(strings.TrimSpace(op.name))
+	}
+	o := contextOf(lowered[0], kind(ops[0].data))
 	var best *rankKey
 next:
 	for _, r := range c.candidates(o) {
 		conditioned := false
-		for _, op := range ops {
-			granted, cond := r.grants(strings.ToLower(strings.TrimSpace(op.name)), kind(op.data))
+		for i, op := range ops {
+			granted, cond := r.grants(lowered[i], kind(op.data))
 			if !granted {
 				continue next
 			}
 			conditioned = conditioned || cond
 		}
-		if key := keyOf(r, o, conditioned); best == nil || key.less(*best) {
+		if key, ok := keyOf(r, o, conditioned, best); ok && (best == nil || key.less(*best)) {
 			best = &key
 		}
 	}

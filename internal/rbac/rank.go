@@ -43,7 +43,10 @@ type rankKey struct {
 	unmentioned, foreign bool
 }
 
-func keyOf(r *role, o opContext, conditioned bool) rankKey {
+// keyOf is the role's key for the operation. The keys after the tier
+// are filled in only when best is nil or the role is not already worse
+// than best by the keys before; ok reports that they are.
+func keyOf(r *role, o opContext, conditioned bool, best *rankKey) (key rankKey, ok bool) {
 	var tier uint8
 	for _, bad := range []bool{
 		r.restricted,
@@ -56,16 +59,16 @@ func keyOf(r *role, o opContext, conditioned bool) rankKey {
 			tier |= 1
 		}
 	}
-	return rankKey{
-		r:           r,
-		conditioned: conditioned,
-		changes:     o.harmless && (r.changes || r.revealsOutside(o.prov)),
-		tier:        tier,
-		depth:       r.depthNamed(o.words),
-		ownName:     r.namesOwnWords(o.typeW, o.provW),
-		unmentioned: !r.mentions(o.typ, o.wild),
-		foreign:     !r.aboutProvider(o.prov),
+	key = rankKey{r: r, conditioned: conditioned, tier: tier}
+	if best != nil && (key.conditioned && !best.conditioned || key.conditioned == best.conditioned && !best.changes && key.tier > best.tier) {
+		return key, false
 	}
+	key.changes = o.harmless && (r.changes || r.revealsOutside(o.prov))
+	key.depth = r.depthNamed(o.words)
+	key.ownName = r.namesOwnWords(o.typeW, o.provW)
+	key.unmentioned = !r.mentions(o.typ, o.wild)
+	key.foreign = !r.aboutProvider(o.prov)
+	return key, true
 }
 
 // less orders keys one after another, most telling first.
