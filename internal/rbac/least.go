@@ -24,6 +24,10 @@ func (c *Catalog) leastAll(ops []operation) (Role, bool) {
 	var best *rankKey
 next:
 	for _, r := range c.candidates(o) {
+		tier := tierOf(r, o)
+		if best.loses(tier) {
+			continue
+		}
 		conditioned := false
 		for i, op := range ops {
 			granted, cond := r.grants(lowered[i], kind(op.data))
@@ -32,7 +36,7 @@ next:
 			}
 			conditioned = conditioned || cond
 		}
-		if key, ok := keyOf(r, o, conditioned, best); ok && (best == nil || key.less(*best)) {
+		if key := keyOf(r, o, conditioned, tier); best == nil || key.less(*best) {
 			best = &key
 		}
 	}

@@ -43,10 +43,10 @@ type rankKey struct {
 	unmentioned, foreign bool
 }
 
-// keyOf is the role's key for the operation. The keys after the tier
-// are filled in only when best is nil or the role is not already worse
-// than best by the keys before; ok reports that they are.
-func keyOf(r *role, o opContext, conditioned bool, best *rankKey) (key rankKey, ok bool) {
+// tierOf is the tier of the role's class for the operation: 0 for
+// job-function roles, more for each of restricted, privileged,
+// undocumented and named for another product, in that weight.
+func tierOf(r *role, o opContext) uint8 {
 	var tier uint8
 	for _, bad := range []bool{
 		r.restricted,
@@ -59,16 +59,28 @@ func keyOf(r *role, o opContext, conditioned bool, best *rankKey) (key rankKey, 
 			tier |= 1
 		}
 	}
-	key = rankKey{r: r, conditioned: conditioned, tier: tier}
-	if best != nil && (key.conditioned && !best.conditioned || key.conditioned == best.conditioned && !best.changes && key.tier > best.tier) {
-		return key, false
+	return tier
+}
+
+// loses reports whether a role of the tier loses to best whatever its
+// other keys: best needs no condition and, for an operation that changes
+// nothing, changes nothing, and its tier is lower.
+func (best *rankKey) loses(tier uint8) bool {
+	return best != nil && !best.conditioned && !best.changes && tier > best.tier
+}
+
+// keyOf is the role's key for the operation.
+func keyOf(r *role, o opContext, conditioned bool, tier uint8) rankKey {
+	return rankKey{
+		r:           r,
+		conditioned: conditioned,
+		changes:     o.harmless && (r.changes || r.revealsOutside(o.prov)),
+		tier:        tier,
+		depth:       r.depthNamed(o.words),
+		ownName:     r.namesOwnWords(o.typeW, o.provW),
+		unmentioned: !r.mentions(o.typ, o.wild),
+		foreign:     !r.aboutProvider(o.prov),
 	}
-	key.changes = o.harmless && (r.changes || r.revealsOutside(o.prov))
-	key.depth = r.depthNamed(o.words)
-	key.ownName = r.namesOwnWords(o.typeW, o.provW)
-	key.unmentioned = !r.mentions(o.typ, o.wild)
-	key.foreign = !r.aboutProvider(o.prov)
-	return key, true
 }
 
 // less orders keys one after another, most telling first.
