@@ -21,7 +21,7 @@ func (c *Catalog) leastAll(ops []operation) (Role, bool) {
 		lowered[i] = strings.ToLower(strings.TrimSpace(op.name))
 	}
 	o := contextOf(lowered[0], kind(ops[0].data))
-	var best *rankKey
+	var best rankKey // best.r is nil until a role grants every operation
 next:
 	for _, r := range c.candidates(o) {
 		tier := tierOf(r, o)
@@ -36,11 +36,11 @@ next:
 			}
 			conditioned = conditioned || cond
 		}
-		if key := keyOf(r, o, conditioned, tier); best == nil || key.less(*best) {
-			best = &key
+		if key := keyOf(r, o, conditioned, tier); best.r == nil || key.less(best) {
+			best = key
 		}
 	}
-	if best == nil {
+	if best.r == nil {
 		return Role{}, false
 	}
 	chosen := best.r.Role

@@ -48,7 +48,7 @@ type rankKey struct {
 // undocumented and named for another product, in that weight.
 func tierOf(r *role, o opContext) uint8 {
 	var tier uint8
-	for _, bad := range []bool{
+	for _, bad := range [...]bool{
 		r.restricted,
 		r.Privileged && o.prov != "microsoft.authorization",
 		r.category == "" && !r.Custom,
@@ -65,8 +65,8 @@ func tierOf(r *role, o opContext) uint8 {
 // loses reports whether a role of the tier loses to best whatever its
 // other keys: best needs no condition and, for an operation that changes
 // nothing, changes nothing, and its tier is lower.
-func (best *rankKey) loses(tier uint8) bool {
-	return best != nil && !best.conditioned && !best.changes && tier > best.tier
+func (best rankKey) loses(tier uint8) bool {
+	return best.r != nil && !best.conditioned && !best.changes && tier > best.tier
 }
 
 // keyOf is the role's key for the operation.
