@@ -45,8 +45,9 @@ func providerWord(prov string) string {
 }
 
 // minProductWord is the shortest provider word taken to name a product
-// inside a run of a name's words; a shorter one (sql, web, aad) occurs
-// inside unrelated words, and names its product only as a whole word.
+// inside a run of a name's words; a shorter one (sql, web, app) occurs
+// inside unrelated words, and names its product only as the name's first
+// word (SQL DB Contributor) when no longer product word is named.
 const minProductWord = 5
 
 // productWords maps the first minProductWord letters of each provider
@@ -68,20 +69,20 @@ func productWordsOf(providers []string) productWords {
 // (its lowered words) names.
 func productsNamed(words []string, pw productWords) []string {
 	var out []string
-	for i, w := range words {
-		if len(w) < minProductWord {
-			for _, p := range pw[w] {
-				if providerWord(p) == w && !slices.Contains(out, p) {
-					out = append(out, p)
-				}
-			}
-		}
+	for i := range words {
 		tail := strings.Join(words[i:], "")
 		if len(tail) < minProductWord {
 			continue
 		}
 		for _, p := range pw[tail[:minProductWord]] {
 			if strings.HasPrefix(tail, providerWord(p)) && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	if len(out) == 0 && len(words) > 0 && len(words[0]) < minProductWord {
+		for _, p := range pw[words[0]] {
+			if providerWord(p) == words[0] {
 				out = append(out, p)
 			}
 		}
