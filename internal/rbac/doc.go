@@ -47,10 +47,11 @@
 //  7. the fewest patterns, then the name.
 //
 // The built-in roles are Azure's own listing, copied to
-// data/builtin-roles.json and embedded compressed (roles.bin, written by
+// data/builtin-roles.json and embedded, compiled and measured, as a
+// compressed table and the roles' GUIDs (roles.bin and ids.bin, written by
 // ./gen); [Builtin] decodes them on first use. [ParseDefinitions] reads a
 // user's custom roles from az role definition list, and [Catalog.With]
-// adds them.
+// adds them, measured against the built-ins.
 //
 // Every string a Denial holds is hostile. Only values of shapes named in
 // this package (GUIDs, resource names of their documented character sets,
