@@ -61,7 +61,7 @@ func BenchmarkGrantARM(b *testing.B) {
 func BenchmarkDecode(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		raws, date := decode(rolesBin)
-		newCatalog(raws, ambientOf(raws), vocabularyOf(raws), date)
+		raws, date := decode(rolesBin, idsBin)
+		newCatalog(raws, date)
 	}
 }

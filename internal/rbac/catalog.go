@@ -32,17 +32,12 @@ type Catalog struct {
 	roles []*role
 	raws  []rawRole
 	byID  map[string]*role
-	// index holds, for actions [0] and data actions [1], the candidate
-	// roles for each resource type ("provider/type"), in the order of
-	// preference, the roles with patterns for the whole provider
-	// ("provider/*") or any provider ("*") included; those keys hold the
-	// candidates for types no pattern names.
-	index [2]map[string][]candidate
-	// ambient is the set of lowered patterns that so many built-in roles
-	// carry that they say nothing of what a role is about.
-	ambient map[string]bool
-	vocab   vocabulary
-	date    string
+	// byProvider holds, for actions [0] and data actions [1], the roles
+	// with an allowed pattern for each provider namespace, the roles with
+	// patterns for any provider ("*") included; that key holds the
+	// candidates for namespaces no pattern names.
+	byProvider [2]map[string][]*role
+	date       string
 }
 
 // role is one definition, compiled.
@@ -51,39 +46,23 @@ type role struct {
 	category   string
 	restricted bool
 	blocks     []block
-	// writes and reads count the known operations the role allows; see
-	// breadthOf.
-	writes, reads int
-	// focus counts the role's telling patterns by resource type; see
-	// focusOf.
-	focus map[string]int
-	// all counts all the role's patterns by resource type.
-	all map[string]int
-	// patterns counts the role's allowed patterns.
-	patterns int
-	// words are the lowered words of the role's name; products the
-	// provider namespaces its name names.
-	words    []string
-	joined   string
-	products []string
-	// tails are the joins of the name's last words: for "Storage Account
-	// Contributor", storageaccountcontributor, accountcontributor and
-	// contributor.
-	tails []string
-	// byProvider sums focus by provider namespace; mostFocus is its
-	// largest value.
-	byProvider map[string]int
-	mostFocus  int
+	measures
+	// words are the lowered words of the role's name; joined is them
+	// joined: storageaccountcontributor for "Storage Account
+	// Contributor".
+	words  []string
+	joined string
 }
 
-// block is one permission block of a role: what it allows and denies, for
-// actions [0] and data actions [1], as compiled patterns.
+// block is one permission block of a role: what it allows and denies,
+// for actions [0] and data actions [1], as lowered and compiled patterns
+// (see compile); cond lists the patterns granted only under the block's
+// condition, and condAll reports that the condition covers the whole
+// block.
 type block struct {
 	allow, deny [2][]string
-	// cond lists the patterns granted only under the block's condition;
-	// condAll reports that the condition covers the whole block.
-	cond    []string
-	condAll bool
+	cond        []string
+	condAll     bool
 }
 
 // grants reports whether r grants the lowered operation op of kind k
@@ -145,14 +124,8 @@ type rawRole struct {
 	// restricted reports a role assignable only at some scopes, none of
 	// them a resource's.
 	restricted bool
-	blocks     []rawBlock
-}
-
-// rawBlock is a permission block as read.
-type rawBlock struct {
-	allow, deny [2][]string
-	cond        []string
-	condAll     bool
+	blocks     []block
+	measures
 }
 
 // privileged reports a role Microsoft files as privileged or one that
@@ -169,113 +142,52 @@ func (r *rawRole) privileged() bool {
 	return false
 }
 
-// compileRole compiles a role's patterns and measures it.
-func compileRole(raw rawRole, ambient map[string]bool, v vocabulary, memo sizes) *role {
-	r := &role{Role: raw.Role, category: raw.category, restricted: raw.restricted}
+// compileRole reads a measured role's name; its patterns are compiled
+// already.
+func compileRole(raw rawRole) *role {
+	r := &role{Role: raw.Role, category: raw.category, restricted: raw.restricted, measures: raw.measures, blocks: raw.blocks}
 	r.Privileged = raw.privileged()
-	for _, b := range raw.blocks {
-		r.blocks = append(r.blocks, block{
-			allow:   [2][]string{compile(b.allow[0]), compile(b.allow[1])},
-			deny:    [2][]string{compile(b.deny[0]), compile(b.deny[1])},
-			cond:    compile(b.cond),
-			condAll: b.condAll,
-		})
-	}
-	r.writes, r.reads = breadthOf(raw.blocks, v, memo)
-	r.focus = focusOf(raw.blocks, ambient)
-	r.all = focusOf(raw.blocks, nil)
-	for _, b := range raw.blocks {
-		r.patterns += len(b.allow[0]) + len(b.allow[1])
-	}
-	r.words = strings.FieldsFunc(strings.ToLower(r.Name), func(c rune) bool {
-		return !('a' <= c && c <= 'z' || '0' <= c && c <= '9')
-	})
+	r.words = nameWords(r.Name)
 	r.joined = strings.Join(r.words, "")
-	for i := range r.words {
-		r.tails = append(r.tails, strings.Join(r.words[i:], ""))
-	}
-	r.measureFocus()
 	return r
 }
 
-// newCatalog compiles and indexes the roles, measuring them against the
-// ambient patterns and the vocabulary of the built-in roles.
-func newCatalog(raws []rawRole, ambient map[string]bool, v vocabulary, date string) *Catalog {
-	roles := make([]*role, len(raws))
-	c := &Catalog{roles: roles, raws: raws, byID: make(map[string]*role, len(raws)), ambient: ambient, vocab: v, date: date}
-	memo := sizes{{}, {}}
+// nameWords are the lowered words of a role's name.
+func nameWords(name string) []string {
+	return strings.FieldsFunc(strings.ToLower(name), func(c rune) bool {
+		return !('a' <= c && c <= 'z' || '0' <= c && c <= '9')
+	})
+}
+
+// newCatalog compiles and indexes measured roles.
+func newCatalog(raws []rawRole, date string) *Catalog {
+	c := &Catalog{roles: make([]*role, len(raws)), raws: raws, byID: make(map[string]*role, len(raws)), date: date}
+	for k := range 2 {
+		c.byProvider[k] = map[string][]*role{}
+	}
 	for i, raw := range raws {
-		r := compileRole(raw, ambient, v, memo)
-		roles[i] = r
+		r := compileRole(raw)
+		c.roles[i] = r
 		c.byID[strings.ToLower(r.ID)] = r
-	}
-	var providers []string
-	for k := range 2 {
-		for prov := range v.ops[k] {
-			if !slices.Contains(providers, prov) {
-				providers = append(providers, prov)
-			}
-		}
-	}
-	slices.Sort(providers)
-	pw := productWordsOf(providers)
-	for _, r := range roles {
-		if !r.Custom {
-			r.products = productsNamed(r, pw)
-		}
-	}
-	for k := range 2 {
-		byType := map[string][]*role{}
-		wide := map[string][]*role{}
-		var anywhere []*role
-		for _, r := range roles {
-			seen := map[string]bool{}
-			for _, b := range r.blocks {
+		for k := range 2 {
+			var seen []string
+			for _, b := range raw.blocks {
 				for _, p := range b.allow[k] {
-					t := resourceType(p)
-					if seen[t] {
-						continue
-					}
-					seen[t] = true
-					switch {
-					case t == "*":
-						anywhere = append(anywhere, r)
-					case strings.HasSuffix(t, "/*"):
-						wide[provider(t)] = append(wide[provider(t)], r)
-					default:
-						byType[t] = append(byType[t], r)
+					if prov := provider(p); !slices.Contains(seen, prov) {
+						seen = append(seen, prov)
+						c.byProvider[k][prov] = append(c.byProvider[k][prov], r)
 					}
 				}
 			}
 		}
-		idx := make(map[string][]candidate, len(byType)+len(wide)+1)
-		for t, list := range byType {
-			idx[t] = rank(union(list, wide[provider(t)], anywhere), t)
-		}
-		for prov, list := range wide {
-			idx[prov+"/*"] = rank(union(list, anywhere), prov+"/*")
-		}
-		idx["*"] = rank(union(anywhere), "*")
-		c.index[k] = idx
 	}
-	return c
-}
-
-// union joins lists of roles, each role once.
-func union(lists ...[]*role) []*role {
-	n := 0
-	for _, l := range lists {
-		n += len(l)
-	}
-	out := make([]*role, 0, n)
-	in := make(map[*role]bool, n)
-	for _, l := range lists {
-		for _, r := range l {
-			if !in[r] {
-				in[r] = true
-				out = append(out, r)
+	for k := range 2 {
+		anywhere := c.byProvider[k]["*"]
+		for prov, list := range c.byProvider[k] {
+			if prov != "*" {
+				c.byProvider[k][prov] = append(list[:len(list):len(list)], anywhere...)
 			}
 		}
 	}
-	return out
+	return c
 }

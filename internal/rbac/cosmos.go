@@ -16,17 +16,17 @@ var cosmosRoles = []struct {
 	role        Role
 	dataActions []string
 }{
-	{Role{Name: "Cosmos DB Built-in Data Reader", ID: "00000000-0000-0000-0000-000000000001"}, compile(lowered([]string{
-		"Microsoft.DocumentDB/databaseAccounts/readMetadata",
-		"Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/read",
-		"Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/executeQuery",
-		"Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/readChangeFeed",
-	}))},
-	{Role{Name: "Cosmos DB Built-in Data Contributor", ID: "00000000-0000-0000-0000-000000000002"}, compile(lowered([]string{
-		"Microsoft.DocumentDB/databaseAccounts/readMetadata",
-		"Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/*",
-		"Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/*",
-	}))},
+	{Role{Name: "Cosmos DB Built-in Data Reader", ID: "00000000-0000-0000-0000-000000000001"}, []string{
+		"microsoft.documentdb/databaseaccounts/readmetadata",
+		"microsoft.documentdb/databaseaccounts/sqldatabases/containers/items/read",
+		"microsoft.documentdb/databaseaccounts/sqldatabases/containers/executequery",
+		"microsoft.documentdb/databaseaccounts/sqldatabases/containers/readchangefeed",
+	}},
+	{Role{Name: "Cosmos DB Built-in Data Contributor", ID: "00000000-0000-0000-0000-000000000002"}, []string{
+		"microsoft.documentdb/databaseaccounts/readmetadata",
+		"microsoft.documentdb/databaseaccounts/sqldatabases/containers/*",
+		"microsoft.documentdb/databaseaccounts/sqldatabases/containers/items/*",
+	}},
 }
 
 const cosmosItems = "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/"

@@ -104,7 +104,7 @@ func (c *Catalog) With(defs ...Definition) *Catalog {
 		ids[id] = true
 		raw := rawRole{Role: Role{Name: roleName(d.Name, id), ID: id, Custom: true}}
 		for _, p := range d.Permissions {
-			raw.blocks = append(raw.blocks, rawBlock{
+			raw.blocks = append(raw.blocks, block{
 				allow:   [2][]string{lowered(p.Actions), lowered(p.DataActions)},
 				deny:    [2][]string{lowered(p.NotActions), lowered(p.NotDataActions)},
 				condAll: strings.TrimSpace(p.Condition) != "",
@@ -112,14 +112,29 @@ func (c *Catalog) With(defs ...Definition) *Catalog {
 		}
 		custom = append(custom, raw)
 	}
+	var builtins []rawRole
+	for _, r := range c.raws {
+		if !r.Custom {
+			builtins = append(builtins, r)
+		}
+	}
+	y := yardstickOf(builtins)
 	raws := make([]rawRole, 0, len(c.raws)+len(custom))
 	for _, r := range c.raws {
 		if !ids[strings.ToLower(r.ID)] {
 			raws = append(raws, r)
 		}
 	}
+	for i := range custom {
+		y.measure(&custom[i])
+		for j := range custom[i].blocks {
+			b := &custom[i].blocks[j]
+			b.allow = [2][]string{compile(b.allow[0]), compile(b.allow[1])}
+			b.deny = [2][]string{compile(b.deny[0]), compile(b.deny[1])}
+		}
+	}
 	raws = append(raws, custom...)
-	return newCatalog(raws, c.ambient, c.vocab, c.date)
+	return newCatalog(raws, c.date)
 }
 
 // lowered is the patterns lowered and trimmed, as Azure compares them.

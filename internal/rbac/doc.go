@@ -20,7 +20,12 @@
 // ranks the roles that grant one, best first:
 //
 //  1. a grant that needs no ABAC condition;
-//  2. for an operation that only reads, a role that only reads;
+//  2. for an operation that changes nothing (a read, or a list or get
+//     action such as listKeys), a role that changes nothing, the
+//     scaffolding patterns many roles share aside, and reveals nothing
+//     (no list or get action) of another provider namespace: Key Vault
+//     Reader rather than Reader for a vault's read, Reader and Data
+//     Access rather than the key operator that also regenerates keys;
 //  3. a role assignable at any scope, then a job-function role rather
 //     than a privileged administrator role (Owner, Contributor, User
 //     Access Administrator, Role Based Access Control Administrator and
@@ -28,9 +33,11 @@
 //     every action) unless the operation is Microsoft.Authorization's,
 //     then a role Microsoft lists in its built-in roles index, then a role
 //     whose name does not name another product (another provider
-//     namespace);
+//     namespace; a short namespace word such as sql as a whole word);
 //  4. a role whose name names the deepest resource type the operation acts
-//     on (Storage Blob Data Contributor for a blob);
+//     on (Storage Blob Data Contributor for a blob; a short type name
+//     such as key as a whole word, a two-letter abbreviation such as DB
+//     when the role's patterns name the type too);
 //  5. a role named for the operation's first resource type or provider,
 //     one with a pattern for that type, one most of whose telling
 //     patterns name that provider;
@@ -40,10 +47,11 @@
 //  7. the fewest patterns, then the name.
 //
 // The built-in roles are Azure's own listing, copied to
-// data/builtin-roles.json and embedded compressed (roles.bin, written by
+// data/builtin-roles.json and embedded, compiled and measured, as a
+// compressed table and the roles' GUIDs (roles.bin and ids.bin, written by
 // ./gen); [Builtin] decodes them on first use. [ParseDefinitions] reads a
 // user's custom roles from az role definition list, and [Catalog.With]
-// adds them.
+// adds them, measured against the built-ins.
 //
 // Every string a Denial holds is hostile. Only values of shapes named in
 // this package (GUIDs, resource names of their documented character sets,

@@ -2,6 +2,7 @@ package rbac
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -105,7 +106,7 @@ func (c *Catalog) Grant(d Denial) (Grant, bool) {
 	var inf inferred
 	if action != "" {
 		inf.action = action
-	} else if f := inferrers[r.service]; f != nil && r.resource != "" {
+	} else if f := inferrer(r.service); f != nil && r.resource != "" {
 		var ok bool
 		if inf, ok = f(r); !ok {
 			return Grant{}, false
@@ -118,7 +119,11 @@ func (c *Catalog) Grant(d Denial) (Grant, bool) {
 	// not granted by the roles (Contributor among them) that allow every
 	// action.
 	data := c.isData(inf.action, r.service != "" && r.service != svcARM)
-	role, ok := c.Least(inf.action, data)
+	ops := []operation{{inf.action, data}}
+	for _, a := range inf.also {
+		ops = append(ops, operation{a, data})
+	}
+	role, ok := c.leastAll(ops)
 	if !ok {
 		return Grant{}, false
 	}
@@ -132,16 +137,25 @@ func (c *Catalog) Grant(d Denial) (Grant, bool) {
 	return g, true
 }
 
-// inferrers read the operation from a data-plane request, by service.
-var inferrers = map[string]func(request) (inferred, bool){
-	svcBlob:      inferBlob,
-	svcDFS:       inferBlob,
-	svcQueue:     inferQueue,
-	svcTable:     inferTable,
-	svcFile:      inferFile,
-	svcKeyVault:  inferKeyVault,
-	svcAppConfig: inferAppConfig,
-	svcRegistry:  inferRegistry,
+// inferrer reads the operation from a data-plane request of the service.
+func inferrer(service string) func(request) (inferred, bool) {
+	switch service {
+	case svcBlob, svcDFS:
+		return inferBlob
+	case svcQueue:
+		return inferQueue
+	case svcTable:
+		return inferTable
+	case svcFile:
+		return inferFile
+	case svcKeyVault:
+		return inferKeyVault
+	case svcAppConfig:
+		return inferAppConfig
+	case svcRegistry:
+		return inferRegistry
+	}
+	return nil
 }
 
 // isData reports whether roles grant the operation as a data action:
@@ -149,18 +163,22 @@ var inferrers = map[string]func(request) (inferred, bool){
 // a data-plane request suggests.
 func (c *Catalog) isData(op string, dataPlane bool) bool {
 	op = strings.ToLower(op)
-	inAction := c.vocab.has(0, op)
-	inData := c.vocab.has(1, op)
+	inAction := c.names(0, op)
+	inData := c.names(1, op)
 	if inAction != inData {
 		return inData
 	}
 	return dataPlane
 }
 
-func (v vocabulary) has(k int, op string) bool {
-	for _, known := range v.byType[k][resourceType(op)] {
-		if known == op {
-			return true
+// names reports whether a role names the lowered operation op in full as
+// one of kind k.
+func (c *Catalog) names(k int, op string) bool {
+	for _, r := range c.byProvider[k][provider(op)] {
+		for _, b := range r.blocks {
+			if slices.Contains(b.allow[k], op) {
+				return true
+			}
 		}
 	}
 	return false
@@ -189,7 +207,7 @@ func (c *Catalog) scopeOf(d Denial, r request, inf inferred) (scopeArg, string) 
 	if r.resource == "" {
 		return scopeArg{}, "The failure names no resource to assign the role at."
 	}
-	if t, ok := hostResourceTypes[r.service]; ok {
+	if t := hostResourceType(r.service); t != "" {
 		return scopeArg{resolve: showID(t, r.resource)}, ""
 	}
 	if r.service == svcMessaging {
@@ -198,18 +216,22 @@ func (c *Catalog) scopeOf(d Denial, r request, inf inferred) (scopeArg, string) 
 	return scopeArg{}, "The failure names no resource to assign the role at."
 }
 
-// hostResourceTypes are the resource types whose name a data-plane host
-// carries.
-var hostResourceTypes = map[string]string{
-	svcKeyVault:  "Microsoft.KeyVault/vaults",
-	svcBlob:      "Microsoft.Storage/storageAccounts",
-	svcDFS:       "Microsoft.Storage/storageAccounts",
-	svcQueue:     "Microsoft.Storage/storageAccounts",
-	svcTable:     "Microsoft.Storage/storageAccounts",
-	svcFile:      "Microsoft.Storage/storageAccounts",
-	svcRegistry:  "Microsoft.ContainerRegistry/registries",
-	svcAppConfig: "Microsoft.AppConfiguration/configurationStores",
-	svcCognitive: "Microsoft.CognitiveServices/accounts",
+// hostResourceType is the resource type whose name a data-plane host of
+// the service carries.
+func hostResourceType(service string) string {
+	switch service {
+	case svcKeyVault:
+		return "Microsoft.KeyVault/vaults"
+	case svcBlob, svcDFS, svcQueue, svcTable, svcFile:
+		return "Microsoft.Storage/storageAccounts"
+	case svcRegistry:
+		return "Microsoft.ContainerRegistry/registries"
+	case svcAppConfig:
+		return "Microsoft.AppConfiguration/configurationStores"
+	case svcCognitive:
+		return "Microsoft.CognitiveServices/accounts"
+	}
+	return ""
 }
 
 // createScope is where a role lets its holder create the resource id: its

@@ -63,12 +63,15 @@ func TestGrant(t *testing.T) {
 			scope: sub,
 		},
 		{
-			name:    "an ARM POST is granted at the resource it names",
-			d:       Denial{Method: "POST", URL: mustURL(t, "https://management.azure.com"+sub+"/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/acct1/listKeys?api-version=2023-05-01"), Action: "Microsoft.Storage/storageAccounts/listKeys/action", Assignee: oid, AssigneeType: "ServicePrincipal"},
-			action:  "Microsoft.Storage/storageAccounts/listKeys/action",
-			role:    "Storage Account Key Operator Service Role",
+			name:   "an ARM POST is granted at the resource it names",
+			d:      Denial{Method: "POST", URL: mustURL(t, "https://management.azure.com"+sub+"/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/acct1/listKeys?api-version=2023-05-01"), Action: "Microsoft.Storage/storageAccounts/listKeys/action", Assignee: oid, AssigneeType: "ServicePrincipal"},
+			action: "Microsoft.Storage/storageAccounts/listKeys/action",
+			// Learn's role for reading keys; Storage Account Key Operator
+			// Service Role also regenerates them.
+			// https://learn.microsoft.com/azure/storage/files/authorize-data-operations-portal#use-the-storage-account-access-key
+			role:    "Reader and Data Access",
 			scope:   sub + "/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/acct1",
-			command: assign + "'81a9662b-bebf-436f-a333-f67b29880f12' --scope '" + sub + "/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/acct1'",
+			command: assign + "'c12c1c16-33a1-487b-954d-41c89c60f349' --scope '" + sub + "/resourceGroups/rg1/providers/Microsoft.Storage/storageAccounts/acct1'",
 		},
 		{
 			name:    "Key Vault names the action; the vault is resolved",
@@ -155,11 +158,21 @@ func TestGrant(t *testing.T) {
 			scope:  "$(az storage account show --name 'acct1' --query id -o tsv)/tableServices/default/tables/Customers",
 		},
 		{
+			// Over REST with OAuth the request needs readFileBackupSemantics
+			// too: https://learn.microsoft.com/azure/storage/files/authorize-oauth-rest
 			name:   "a file is read over REST",
 			d:      Denial{Method: "GET", URL: mustURL(t, "https://acct1.file.core.windows.net/share1/dir/f.txt")},
 			action: "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/read",
 			data:   true,
-			role:   "Storage File Data SMB Share Reader",
+			role:   "Storage File Data Privileged Reader",
+			scope:  "$(az storage account show --name 'acct1' --query id -o tsv)/fileServices/default/fileshares/share1",
+		},
+		{
+			name:   "a file is written over REST",
+			d:      Denial{Method: "PUT", URL: mustURL(t, "https://acct1.file.core.windows.net/share1/dir/f.txt")},
+			action: "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/write",
+			data:   true,
+			role:   "Storage File Data Privileged Contributor",
 			scope:  "$(az storage account show --name 'acct1' --query id -o tsv)/fileServices/default/fileshares/share1",
 		},
 		{

@@ -22,34 +22,30 @@ const (
 	svcARM       = "arm"
 )
 
-// dataHost is a DNS suffix of a service whose first label is a resource's
-// name.
+// dataHost is a service whose hosts' first label is a resource's name,
+// with the DNS suffixes of those hosts.
 type dataHost struct {
-	suffix, service string
-	rule            nameRule
+	service  string
+	rule     nameRule
+	suffixes []string
 }
 
-var dataHosts = func() []dataHost {
-	var hs []dataHost
-	add := func(service string, rule nameRule, suffixes ...string) {
-		for _, s := range suffixes {
-			hs = append(hs, dataHost{suffix: s, service: service, rule: rule})
-		}
-	}
+var dataHosts = []dataHost{
 	// https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#object-identifiers
-	add(svcKeyVault, vaultName, ".vault.azure.net", ".vault.azure.cn", ".vault.usgovcloudapi.net")
+	{svcKeyVault, vaultName, []string{".vault.azure.net", ".vault.azure.cn", ".vault.usgovcloudapi.net"}},
 	// https://learn.microsoft.com/azure/storage/common/storage-account-overview#standard-endpoints
-	for _, svc := range []string{svcBlob, svcDFS, svcQueue, svcTable, svcFile} {
-		add(svc, storageAccountName, "."+svc+".core.windows.net", "."+svc+".core.chinacloudapi.cn", "."+svc+".core.usgovcloudapi.net")
-	}
-	add(svcRegistry, registryName, ".azurecr.io", ".azurecr.cn", ".azurecr.us")
-	add(svcMessaging, namespaceName, ".servicebus.windows.net", ".servicebus.chinacloudapi.cn", ".servicebus.usgovcloudapi.net")
-	add(svcAppConfig, configStoreName, ".azconfig.io", ".azconfig.azure.cn", ".azconfig.azure.us")
-	add(svcCognitive, cognitiveName, ".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com",
-		".openai.azure.cn", ".cognitiveservices.azure.cn", ".openai.azure.us", ".cognitiveservices.azure.us")
-	add(svcCosmos, cosmosAccountName, ".documents.azure.com", ".documents.azure.cn", ".documents.azure.us")
-	return hs
-}()
+	{svcBlob, storageAccountName, []string{".blob.core.windows.net", ".blob.core.chinacloudapi.cn", ".blob.core.usgovcloudapi.net"}},
+	{svcDFS, storageAccountName, []string{".dfs.core.windows.net", ".dfs.core.chinacloudapi.cn", ".dfs.core.usgovcloudapi.net"}},
+	{svcQueue, storageAccountName, []string{".queue.core.windows.net", ".queue.core.chinacloudapi.cn", ".queue.core.usgovcloudapi.net"}},
+	{svcTable, storageAccountName, []string{".table.core.windows.net", ".table.core.chinacloudapi.cn", ".table.core.usgovcloudapi.net"}},
+	{svcFile, storageAccountName, []string{".file.core.windows.net", ".file.core.chinacloudapi.cn", ".file.core.usgovcloudapi.net"}},
+	{svcRegistry, registryName, []string{".azurecr.io", ".azurecr.cn", ".azurecr.us"}},
+	{svcMessaging, namespaceName, []string{".servicebus.windows.net", ".servicebus.chinacloudapi.cn", ".servicebus.usgovcloudapi.net"}},
+	{svcAppConfig, configStoreName, []string{".azconfig.io", ".azconfig.azure.cn", ".azconfig.azure.us"}},
+	{svcCognitive, cognitiveName, []string{".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com",
+		".openai.azure.cn", ".cognitiveservices.azure.cn", ".openai.azure.us", ".cognitiveservices.azure.us"}},
+	{svcCosmos, cosmosAccountName, []string{".documents.azure.com", ".documents.azure.cn", ".documents.azure.us"}},
+}
 
 // armHosts are Azure Resource Manager's hosts.
 var armHosts = []string{"management.azure.com", "management.chinacloudapi.cn", "management.usgovcloudapi.net"}
@@ -86,12 +82,14 @@ func readRequest(method string, u *url.URL) (request, bool) {
 		}
 	}
 	for _, h := range dataHosts {
-		if name, ok := strings.CutSuffix(host, h.suffix); ok && !strings.Contains(name, ".") {
-			r.service = h.service
-			if h.rule.ok(name) {
-				r.resource = name
+		for _, suffix := range h.suffixes {
+			if name, ok := strings.CutSuffix(host, suffix); ok && !strings.Contains(name, ".") {
+				r.service = h.service
+				if h.rule.ok(name) {
+					r.resource = name
+				}
+				return r, true
 			}
-			return r, true
 		}
 	}
 	return request{method: r.method}, false

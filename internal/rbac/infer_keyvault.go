@@ -10,10 +10,16 @@ const vaultPrefix = "Microsoft.KeyVault/vaults/"
 
 // keyOperations are the cryptographic operations a key is POSTed for,
 // each its own data action.
-var keyOperations = map[string]string{
-	"encrypt": "encrypt", "decrypt": "decrypt", "sign": "sign", "verify": "verify",
-	"wrapkey": "wrap", "unwrapkey": "unwrap", "create": "create", "import": "import",
-	"backup": "backup", "restore": "restore", "rotate": "rotate", "release": "release",
+// The REST path's last segment names the operation, wrapkey and
+// unwrapkey as wrap and unwrap.
+func keyOperation(last string) string {
+	switch last {
+	case "encrypt", "decrypt", "sign", "verify", "create", "import", "backup", "restore", "rotate", "release":
+		return last
+	case "wrapkey", "unwrapkey":
+		return strings.TrimSuffix(last, "key")
+	}
+	return ""
 }
 
 // inferKeyVault reads a Key Vault request: /secrets, /keys and
@@ -56,7 +62,7 @@ func inferKeyVault(r request) (inferred, bool) {
 		case r.method == "DELETE":
 			op = "keys/delete"
 		case r.method == "POST":
-			if name, ok := keyOperations[last]; ok {
+			if name := keyOperation(last); name != "" {
 				op = "keys/" + name + "/action"
 			}
 		}

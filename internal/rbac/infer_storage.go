@@ -10,13 +10,20 @@ const (
 	queuePrefix = "Microsoft.Storage/storageAccounts/queueServices/queues/"
 	tablePrefix = "Microsoft.Storage/storageAccounts/tableServices/tables/"
 	filePrefix  = "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/"
+	// Over REST with OAuth a file request declares the backup intent
+	// (x-ms-file-request-intent: backup) and needs the privileged data
+	// action of that intent besides its own, whatever the file's ACLs.
+	// https://learn.microsoft.com/azure/storage/files/authorize-oauth-rest
+	fileServicesPrefix = "Microsoft.Storage/storageAccounts/fileServices/"
 )
 
 // inferred is an operation read from a request, with the scope it needs.
 type inferred struct {
 	action string
-	scope  scopeArg
-	note   string
+	// also lists the other data actions the request needs.
+	also  []string
+	scope scopeArg
+	note  string
 }
 
 // storageScope is the account's ID, with the child the path names when it
@@ -138,21 +145,21 @@ func inferFile(r request) (inferred, bool) {
 	if len(r.segs) < 2 || r.query.Get("restype") == "share" {
 		return inferred{}, false // share and account operations are not data operations
 	}
-	var op string
+	var op, semantics string
 	switch {
 	case r.reads():
-		op = "read"
+		op, semantics = "read", "readFileBackupSemantics"
 	case r.method == "PUT" && r.query.Get("comp") == "",
 		r.method == "PUT" && r.query.Get("comp") != "acl":
-		op = "write"
+		op, semantics = "write", "writeFileBackupSemantics"
 	case r.method == "DELETE":
-		op = "delete"
+		op, semantics = "delete", "writeFileBackupSemantics"
 	default:
 		return inferred{}, false
 	}
 	return inferred{
 		action: filePrefix + op,
+		also:   []string{fileServicesPrefix + semantics + "/action"},
 		scope:  storageScope(r.resource, "/fileServices/default/fileshares/", share, containerName),
-		note:   "A service that must bypass file ACLs over REST needs Storage File Data Privileged Reader or Contributor instead.",
 	}, true
 }

@@ -5,85 +5,54 @@ import "strings"
 // Least returns the least privileged role that grants the operation (an
 // action, or a data action when data is true), ranked as described in
 // the package documentation. It reports false when no role grants it.
-func (c *Catalog) Least(operation string, data bool) (Role, bool) {
-	op := strings.ToLower(strings.TrimSpace(operation))
-	if op == "" {
+func (c *Catalog) Least(op string, data bool) (Role, bool) {
+	if strings.TrimSpace(op) == "" {
 		return Role{}, false
 	}
-	k := kind(data)
-	candidates := c.candidates(op, k)
-	words := typeWords(op)
-	read := isRead(op)
-	var (
-		best    *role
-		bestKey choice
-	)
-	for _, cand := range candidates {
-		r := cand.r
-		key := choice{
-			writes: read && r.writes > 0,
-			tier:   cand.tier,
-			depth:  r.depthNamed(words),
-		}
-		if best != nil {
-			if !bestKey.conditioned && !bestKey.writes && cand.tier > bestKey.tier {
-				break // the list is sorted by tier: nothing further can win
-			}
-			if !key.better(bestKey) {
-				continue
-			}
-		}
-		granted, conditioned := r.grants(op, k)
-		if !granted {
+	return c.leastAll([]operation{{op, data}})
+}
+
+// leastAll is the least privileged role that grants every operation,
+// ranked as Least ranks the roles for the first; a role that grants one
+// only under a condition ranks as conditioned.
+func (c *Catalog) leastAll(ops []operation) (Role, bool) {
+	lowered := make([]string, len(ops))
+	for i, op := range ops {
+		lowered[i] = strings.ToLower(strings.TrimSpace(op.name))
+	}
+	o := contextOf(lowered[0], kind(ops[0].data))
+	var best rankKey // best.r is nil until a role grants every operation
+next:
+	for _, r := range c.candidates(o) {
+		tier := tierOf(r, o)
+		if best.loses(tier) {
 			continue
 		}
-		key.conditioned = conditioned
-		if best == nil || key.better(bestKey) {
-			best, bestKey = r, key
+		conditioned := false
+		for i, op := range ops {
+			granted, cond := r.grants(lowered[i], kind(op.data))
+			if !granted {
+				continue next
+			}
+			conditioned = conditioned || cond
+		}
+		if key := keyOf(r, o, conditioned, tier); best.r == nil || key.less(best) {
+			best = key
 		}
 	}
-	if best == nil {
+	if best.r == nil {
 		return Role{}, false
 	}
-	chosen := best.Role
-	chosen.Conditioned = bestKey.conditioned
+	chosen := best.r.Role
+	chosen.Conditioned = best.conditioned
 	return chosen, true
 }
 
-// choice is what decides between candidates beyond their place in the
-// list: a grant without condition first; for an operation that only
-// reads, a role that only reads; a lower tier; then a role whose name
-// names a deeper resource type of the operation (Storage Blob Data
-// Contributor, not a storage account role, for a blob). When a
-// candidate's conditioned is unknown, it is taken as false, the best
-// case, so that only candidates that could win are evaluated.
-type choice struct {
-	conditioned, writes bool
-	tier                uint8
-	depth               int
-}
-
-func (a choice) better(b choice) bool {
-	if a.conditioned != b.conditioned {
-		return !a.conditioned
-	}
-	if a.writes != b.writes {
-		return !a.writes
-	}
-	if a.tier != b.tier {
-		return a.tier < b.tier
-	}
-	return a.depth > b.depth
-}
-
-// candidates are the roles that may grant the lowered operation of kind
-// k, in the order of preference for its resource type.
-func (c *Catalog) candidates(op string, k int) []candidate {
-	if list, ok := c.index[k][resourceType(op)]; ok {
+// candidates are the roles that may grant an operation: those with a
+// pattern for its provider namespace or for any.
+func (c *Catalog) candidates(o opContext) []*role {
+	if list, ok := c.byProvider[o.k][o.prov]; ok {
 		return list
 	}
-	if list, ok := c.index[k][provider(op)+"/*"]; ok {
-		return list
-	}
-	return c.index[k]["*"]
+	return c.byProvider[o.k]["*"]
 }

@@ -2,6 +2,7 @@ package rbac
 
 import (
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -71,6 +72,26 @@ func vocabularyOf(roles []rawRole) vocabulary {
 
 // isRead reports an operation that only reads.
 func isRead(op string) bool { return strings.HasSuffix(op, "/read") }
+
+// changesNothing reports a lowered operation (or pattern) that changes
+// nothing: a read, or an action whose verb reads, lists or gets (ARM's
+// POST …/listKeys/action, Key Vault's secrets/getSecret/action and
+// readMetadata/action), which return what exists. Such an action may
+// still reveal a secret, so it is not counted a read.
+// https://learn.microsoft.com/azure/role-based-access-control/role-definitions#actions-format
+func changesNothing(op string) bool {
+	rest, ok := strings.CutSuffix(op, "/action")
+	if !ok {
+		return isRead(op)
+	}
+	verb := rest[strings.LastIndexByte(rest, '/')+1:]
+	for _, prefix := range []string{"read", "list", "get"} {
+		if strings.HasPrefix(verb, prefix) {
+			return true
+		}
+	}
+	return false
+}
 
 // reach adds to seen the known operations a lowered pattern of kind k
 // matches.
@@ -146,7 +167,7 @@ func (v vocabulary) size(p string, k int, memo sizes) (writes, reads int) {
 // each pattern, the known operations (of the vocabulary) it matches and a
 // wildcard's floor. Operations two patterns both match count twice; among
 // the roles that grant one operation this changes little.
-func breadthOf(blocks []rawBlock, v vocabulary, memo sizes) (writes, reads int) {
+func breadthOf(blocks []block, v vocabulary, memo sizes) (writes, reads int) {
 	for _, b := range blocks {
 		for k := range 2 {
 			for _, p := range b.allow[k] {
@@ -177,7 +198,7 @@ func resourceType(op string) string {
 
 // focusOf counts the role's telling (not ambient) patterns by resource
 // type. A role made only of ambient patterns is about what they name.
-func focusOf(blocks []rawBlock, ambient map[string]bool) map[string]int {
+func focusOf(blocks []block, ambient map[string]bool) map[string]int {
 	focus := map[string]int{}
 	for _, skip := range []bool{true, false} {
 		for _, b := range blocks {
@@ -197,23 +218,90 @@ func focusOf(blocks []rawBlock, ambient map[string]bool) map[string]int {
 	return focus
 }
 
+// measures are what ranking needs to know of a role beyond its name and
+// patterns; for the built-in roles they are measured when the embedded
+// table is generated.
+type measures struct {
+	// writes and reads count the known operations the role allows; see
+	// breadthOf.
+	writes, reads int
+	// patterns counts the role's allowed patterns.
+	patterns int
+	// changes reports a telling (not ambient) pattern of the role that
+	// changes something (see changesNothing).
+	changes bool
+	// about lists the provider namespaces that take the most of the
+	// role's telling patterns (see focusOf); none when only wildcard
+	// providers do.
+	about []string
+	// products lists the provider namespaces the role's name names.
+	products []string
+}
+
+// yardstick is what roles are measured against: the ambient patterns and
+// the vocabulary of the built-in roles, and the products they name.
+type yardstick struct {
+	ambient map[string]bool
+	vocab   vocabulary
+	memo    sizes
+	pw      productWords
+}
+
+func yardstickOf(builtins []rawRole) yardstick {
+	v := vocabularyOf(builtins)
+	var providers []string
+	for k := range 2 {
+		for prov := range v.ops[k] {
+			if !slices.Contains(providers, prov) {
+				providers = append(providers, prov)
+			}
+		}
+	}
+	slices.Sort(providers)
+	return yardstick{ambient: ambientOf(builtins), vocab: v, memo: sizes{{}, {}}, pw: productWordsOf(providers)}
+}
+
+// measure measures a role against the yardstick. The products a custom
+// role's name names are not read: its author made it for the job.
+func (y yardstick) measure(raw *rawRole) {
+	raw.writes, raw.reads = breadthOf(raw.blocks, y.vocab, y.memo)
+	byProvider := map[string]int{}
+	most := 0
+	raw.changes, raw.patterns = false, 0
+	for _, b := range raw.blocks {
+		for k := range 2 {
+			raw.patterns += len(b.allow[k])
+			for _, p := range b.allow[k] {
+				if !y.ambient[p] && !changesNothing(p) {
+					raw.changes = true
+				}
+			}
+		}
+	}
+	for t, n := range focusOf(raw.blocks, y.ambient) {
+		if p := provider(t); p != "*" {
+			byProvider[p] += n
+			most = max(most, byProvider[p])
+		}
+	}
+	raw.about = nil
+	for p, n := range byProvider {
+		if n == most {
+			raw.about = append(raw.about, p)
+		}
+	}
+	slices.Sort(raw.about)
+	raw.products = nil
+	if !raw.Custom {
+		raw.products = productsNamed(nameWords(raw.Name), y.pw)
+	}
+}
+
 // aboutProvider reports whether no namespace takes more of the role's
 // telling patterns than prov does.
 func (r *role) aboutProvider(prov string) bool {
 	if prov == "*" {
-		return r.mostFocus == 0
+		return len(r.about) == 0
 	}
-	return r.byProvider[prov] >= r.mostFocus
-}
-
-// measureFocus sums the role's focus by provider namespace and finds the
-// largest sum of a namespace.
-func (r *role) measureFocus() {
-	r.byProvider = map[string]int{}
-	for t, n := range r.focus {
-		if p := provider(t); p != "*" {
-			r.byProvider[p] += n
-			r.mostFocus = max(r.mostFocus, r.byProvider[p])
-		}
-	}
+	return len(r.about) == 0 || slices.Contains(r.about, prov)
 }

@@ -72,18 +72,3 @@ func messagingScope(prov string, r request, entity string) (scopeArg, string) {
 	}
 	return s, ""
 }
-
-// leastAll is the least privileged role that grants every operation:
-// Least's choice among the candidates for the first operation.
-func (c *Catalog) leastAll(ops []operation) (Role, bool) {
-next:
-	for _, cand := range c.candidates(strings.ToLower(ops[0].name), kind(ops[0].data)) {
-		for _, op := range ops {
-			if granted, conditioned := cand.r.grants(strings.ToLower(op.name), kind(op.data)); !granted || conditioned {
-				continue next
-			}
-		}
-		return cand.r.Role, true
-	}
-	return Role{}, false
-}

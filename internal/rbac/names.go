@@ -15,10 +15,12 @@ func (r *role) names(word string) bool {
 	if word == "" {
 		return false
 	}
-	for _, tail := range r.tails {
-		if strings.HasPrefix(tail, word) {
+	off := 0
+	for _, w := range r.words {
+		if strings.HasPrefix(r.joined[off:], word) {
 			return true
 		}
+		off += len(w)
 	}
 	return false
 }
@@ -42,34 +44,45 @@ func providerWord(prov string) string {
 	return strings.ReplaceAll(strings.TrimPrefix(prov, "microsoft."), ".", "")
 }
 
-// minProductWord is the shortest provider word taken to name another
-// product: shorter ones (sql, web, aad) occur inside unrelated words.
+// minProductWord is the shortest provider word taken to name a product
+// inside a run of a name's words; a shorter one (sql, web, app) occurs
+// inside unrelated words, and names its product only as the name's first
+// word (SQL DB Contributor) when no longer product word is named.
 const minProductWord = 5
 
 // productWords maps the first minProductWord letters of each provider
-// word to the provider namespaces whose word begins so.
+// word, or the whole of a shorter one, to the provider namespaces whose
+// word begins so.
 type productWords map[string][]string
 
 func productWordsOf(providers []string) productWords {
 	pw := productWords{}
 	for _, p := range providers {
-		if w := providerWord(p); len(w) >= minProductWord {
-			pw[w[:minProductWord]] = append(pw[w[:minProductWord]], p)
-		}
+		w := providerWord(p)
+		key := w[:min(len(w), minProductWord)]
+		pw[key] = append(pw[key], p)
 	}
 	return pw
 }
 
-// productsNamed lists the provider namespaces whose words the role's
-// name names.
-func productsNamed(r *role, pw productWords) []string {
+// productsNamed lists the provider namespaces whose words a role's name
+// (its lowered words) names.
+func productsNamed(words []string, pw productWords) []string {
 	var out []string
-	for _, tail := range r.tails {
+	for i := range words {
+		tail := strings.Join(words[i:], "")
 		if len(tail) < minProductWord {
 			continue
 		}
 		for _, p := range pw[tail[:minProductWord]] {
 			if strings.HasPrefix(tail, providerWord(p)) && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	if len(out) == 0 && len(words) > 0 && len(words[0]) < minProductWord {
+		for _, p := range pw[words[0]] {
+			if providerWord(p) == words[0] {
 				out = append(out, p)
 			}
 		}
@@ -89,15 +102,12 @@ func (r *role) namesOther(prov string) bool {
 	return false
 }
 
-// namesOwn rates how the role's name names the operation's resource
-// type (2: Virtual Machine Contributor for virtualMachines) or provider
-// (1: Network Contributor for Microsoft.Network), else 0.
+// namesOwnWords rates how the role's name names the operation's
+// resource type, typeW (2: Virtual Machine Contributor for
+// virtualMachines) or provider, provW (1: Network Contributor for
+// Microsoft.Network), else 0.
 //
 // A custom role rates 2: its author made it for the job.
-func (r *role) namesOwn(typ string) int {
-	return r.namesOwnWords(typeWord(typ), providerWord(provider(typ)))
-}
-
 func (r *role) namesOwnWords(typeW, provW string) int {
 	if r.Custom {
 		return 2
@@ -115,8 +125,8 @@ func (r *role) namesOwnWords(typeW, provW string) int {
 // operation goes through, outermost first:
 // microsoft.storage/storageaccounts/blobservices/containers/blobs/read
 // goes through storageaccount, blobservice, container and blob. The last
-// segment (two, for .../<verb>/action) is the verb, not a type; names of
-// fewer than four letters are left out as too likely to occur by chance.
+// segment (two, for .../<verb>/action) is the verb, not a type; a
+// wildcard segment is listed as "".
 func typeWords(op string) []string {
 	segs := strings.Split(op, "/")
 	end := len(segs) - 1
@@ -125,16 +135,22 @@ func typeWords(op string) []string {
 	}
 	var words []string
 	for _, seg := range segs[1:max(end, 1)] {
-		if w := typeWord("x/" + seg); len(w) >= 4 && !strings.Contains(w, "*") {
-			words = append(words, w)
+		w := typeWord("x/" + seg)
+		if strings.Contains(w, "*") {
+			w = ""
 		}
+		words = append(words, w)
 	}
 	return words
 }
 
 // depthNamed is how deep in the operation's resource types (typeWords) the
 // deepest one the role's name names lies: 0 for none, 1 for the
-// outermost.
+// outermost. A type's name of fewer than four letters (key, app) must be
+// a whole word of the role's name: inside a word it occurs by chance. A
+// two-letter word of the name abbreviates a type whose name begins with
+// its first letter and holds its second (DB a database, VM a virtual
+// machine) when the role's patterns name that type too.
 //
 // A custom role counts as naming them all: its author made it for the job.
 func (r *role) depthNamed(words []string) int {
@@ -142,15 +158,48 @@ func (r *role) depthNamed(words []string) int {
 		return len(words)
 	}
 	for i := len(words) - 1; i >= 0; i-- {
-		if strings.Contains(r.joined, words[i]) {
+		if w := words[i]; len(w) >= 4 && strings.Contains(r.joined, w) || w != "" && slices.Contains(r.words, w) || r.abbreviates(w) {
 			return i + 1
 		}
 	}
 	return 0
 }
 
-// mentions reports whether the role has a pattern for the resource type.
-// wild is the provider-wide key of typ's namespace (provider/*).
+// mentions reports whether the role has a pattern for the resource type
+// typ, for its whole provider (wild, provider/*) or for any provider.
 func (r *role) mentions(typ, wild string) bool {
-	return r.all[typ]+r.all[wild]+r.all["*"] > 0
+	for _, b := range r.blocks {
+		for k := range 2 {
+			for _, p := range b.allow[k] {
+				if t := resourceType(p); t == typ || t == wild || t == "*" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// abbreviates reports whether a two-letter word of the role's name
+// abbreviates the type's name w, which the role's patterns name.
+func (r *role) abbreviates(w string) bool {
+	abbreviated := false
+	for _, a := range r.words {
+		if len(a) == 2 && len(w) > 2 && w[0] == a[0] && strings.IndexByte(w[1:], a[1]) >= 0 {
+			abbreviated = true
+		}
+	}
+	if !abbreviated {
+		return false
+	}
+	for _, b := range r.blocks {
+		for k := range 2 {
+			for _, p := range b.allow[k] {
+				if strings.Contains(p, "/"+w) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -1,5 +1,5 @@
-// Command gen writes internal/rbac/roles.bin, the compressed role table the
-// rbac package embeds, from the repository's copy of the built-in role
+// Command gen writes internal/rbac/roles.bin and ids.bin, the compressed
+// role table and the roles' GUIDs the rbac package embeds, from the repository's copy of the built-in role
 // definitions (internal/rbac/data/builtin-roles.json).
 //
 // Run it from anywhere in the module, usually as
@@ -37,7 +37,7 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		trimmed, err := rbac.Trim(full)
+		trimmed, err := trimCopy(full)
 		if err != nil {
 			fail(err)
 		}
@@ -49,11 +49,14 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	bin, err := rbac.Encode(src)
+	bin, ids, err := rbac.Encode(src)
 	if err != nil {
 		fail(err)
 	}
 	if err := os.WriteFile(*out, bin, 0o644); err != nil {
+		fail(err)
+	}
+	if err := os.WriteFile(filepath.Join(filepath.Dir(*out), "ids.bin"), ids, 0o644); err != nil {
 		fail(err)
 	}
 }

@@ -1,4 +1,4 @@
-package rbac
+package main
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// Trim turns a full extraction of the built-in role definitions (the JSON
+// trimCopy turns a full extraction of the built-in role definitions (the JSON
 // with conditions and permission blocks that easimon/azure-builtin-roles
 // and Microsoft's docs yield) into the repository's copy: for each role its
 // name, GUID, docs category, the four permission lists and, where Azure
@@ -16,8 +16,8 @@ import (
 //
 // A condition of the form (!(ActionMatches{'A'})) OR (...) restricts only
 // the actions it names; any other condition restricts every pattern of its
-// permission block. Trim is used by the generator, never at run time.
-func Trim(full []byte) ([]byte, error) {
+// permission block.
+func trimCopy(full []byte) ([]byte, error) {
 	var in struct {
 		Source    string            `json:"source"`
 		Commits   map[string]string `json:"commits"`
@@ -32,7 +32,7 @@ func Trim(full []byte) ([]byte, error) {
 		} `json:"roles"`
 	}
 	if err := json.Unmarshal(full, &in); err != nil {
-		return nil, fmt.Errorf("rbac: reading the full extraction: %w", err)
+		return nil, fmt.Errorf("reading the full extraction: %w", err)
 	}
 	out := copyFile{Source: in.Source, Commits: in.Commits, Extracted: in.Extracted, Date: dataDate(in.Source)}
 	for _, r := range in.Roles {
@@ -116,4 +116,32 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// copyFile is the repository's copy of the role facts,
+// internal/rbac/data/builtin-roles.json, as the rbac package reads it.
+type copyFile struct {
+	Source    string            `json:"source"`
+	Commits   map[string]string `json:"commits"`
+	Extracted string            `json:"extracted"`
+	// Date is the day Azure listed the definitions.
+	Date  string     `json:"date"`
+	Roles []copyRole `json:"roles"`
+}
+
+// copyRole is one role definition of the copy.
+type copyRole struct {
+	Name           string   `json:"name"`
+	ID             string   `json:"id"`
+	Category       string   `json:"category,omitempty"`
+	Actions        []string `json:"actions"`
+	NotActions     []string `json:"notActions"`
+	DataActions    []string `json:"dataActions"`
+	NotDataActions []string `json:"notDataActions"`
+	// Conditioned lists the patterns granted only when an ABAC condition
+	// holds.
+	Conditioned []string `json:"conditioned,omitempty"`
+	// AssignableScopes lists where a role assignable only at some scopes
+	// (not at "/") may be assigned.
+	AssignableScopes []string `json:"assignableScopes,omitempty"`
 }
