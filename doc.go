@@ -18,9 +18,9 @@
 //   - [MaxBodyRead] and [MaxDescription] are the bounds the classifier keeps
 //     to; [Version] is this module's version.
 //
-// Neither function imports OpenTelemetry: the subpackages credential and
-// policy record the diagnosis as spans and metrics, with the vocabulary of
-// package otelx.
+// Neither function imports OpenTelemetry: the subpackages credential,
+// policy and record record the diagnosis as spans and metrics, with the
+// vocabulary of package otelx.
 //
 // # Classes
 //
@@ -99,7 +99,20 @@
 // response or an error text is cleaned on the way out: valid UTF-8 without
 // control or invisible characters, bounded by its kind (a description is
 // one line of at most [MaxDescription] bytes), IDs and codes that do not
-// have an ID's or a code's shape dropped, and words holding a secret's
-// shape, an e-mail address or a value the request carried (its
-// Authorization header, its query) redacted. The README lists the rules.
+// have an ID's or a code's shape dropped, and in free text every word that
+// is not of a shape known to be harmless, every secret parameter's value,
+// every e-mail address and every value the request carried (its
+// Authorization header, its keys, its query) redacted. docs/redaction.md
+// in the repository lists the rules.
+//
+// # Grants
+//
+// A permission failure's [Grant] says what access the principal lacks
+// and gives the Azure CLI command that grants it: the least-privileged
+// built-in role for the denied action at the narrowest sensible scope
+// (for Azure RBAC), or the least-privileged Microsoft Graph permission for
+// the request and the kind of token sent. It is chosen from Azure's
+// built-in role definitions and Microsoft's Graph permissions map,
+// embedded and decoded on the first permission failure; see
+// docs/grant-rbac.md and docs/grant-graph.md in the repository.
 package azauthtrace

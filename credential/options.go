@@ -37,7 +37,8 @@ type Options struct {
 	// what the decorator records, should an identity provider or a proxy
 	// echo them. The decorator cannot see the secrets inside a credential;
 	// it redacts the claims of each request and the shapes of secrets
-	// without being told (see the README's redaction rules). Values
+	// without being told (see docs/redaction.md in the repository). A value
+	// is found whole, spaces included. Values
 	// shorter than 8 bytes are ignored. The default, nil, adds none.
 	Redact []string
 }

@@ -4,7 +4,8 @@
 // example program.
 //
 // It lives in the example's module so that the library's module requires
-// no exporter: a program that imports the credential and policy packages
+// no exporter: a program that imports the credential, policy and record
+// packages
 // chooses its own exporters, or sets its providers up with autoexport as
 // this package does.
 package otelenv
