@@ -241,6 +241,7 @@ func truncate(s string, bound int) string {
 	}
 	return s[:sp] + ellipsis
 }
+
 // command returns s, a command the library built, when it is printable
 // ASCII within bound and nothing in it has a secret's shape; else nothing.
 func (sc Scrubber) command(s string, bound int) Value {
