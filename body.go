@@ -1,6 +1,8 @@
 package azauthtrace
 
 import (
+	"github.com/azauthtrace/azauthtrace/internal/safe"
+
 	"bytes"
 	"cmp"
 	"encoding/json"
@@ -304,47 +306,22 @@ func isHTML(b []byte) bool {
 // a fixed text.
 func htmlTitle(b []byte) string {
 	s := string(b)
-	if _, rest, ok := cutFold(s, "<title>"); ok {
-		if title, _, ok := cutFold(rest, "</title>"); ok {
-			return strings.TrimSpace(title)
+	// safe.LowerASCII keeps every byte's offset, so the title is cut from
+	// s where it was found in the lowered copy.
+	lower := safe.LowerASCII(s)
+	if i := strings.Index(lower, "<title>"); i >= 0 {
+		i += len("<title>")
+		if j := strings.Index(lower[i:], "</title>"); j >= 0 {
+			return strings.TrimSpace(s[i : i+j])
 		}
 	}
 	return "HTML error page"
 }
 
-// cutFold is strings.Cut, ignoring ASCII case in sep.
-func cutFold(s, sep string) (before, after string, found bool) {
-	if sep == "" {
-		return "", s, true
-	}
-	first := [2]byte{lowerByte(sep[0]), upperByte(sep[0])}
-	for i := 0; i+len(sep) <= len(s); i++ {
-		// Jump to the next place the first byte matches, in either case.
-		j := strings.IndexByte(s[i:], first[0])
-		if k := strings.IndexByte(s[i:], first[1]); k >= 0 && (j < 0 || k < j) {
-			j = k
-		}
-		if j < 0 {
-			break
-		}
-		i += j
-		if i+len(sep) <= len(s) && strings.EqualFold(s[i:i+len(sep)], sep) {
-			return s[:i], s[i+len(sep):], true
-		}
-	}
-	return s, "", false
-}
-
+// lowerByte returns c in lower case, when it is an ASCII letter.
 func lowerByte(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
 		return c + 'a' - 'A'
-	}
-	return c
-}
-
-func upperByte(c byte) byte {
-	if 'a' <= c && c <= 'z' {
-		return c - ('a' - 'A')
 	}
 	return c
 }

@@ -301,26 +301,6 @@ func TestFromRequest(t *testing.T) {
 	}
 }
 
-func TestHasAnyByte(t *testing.T) {
-	for _, tt := range []struct {
-		s, set string
-		want   bool
-	}{
-		{"", " \t", false},
-		{"abc", "", false},
-		{"abc", " \t\r\n", false},
-		{"a b", " \t\r\n", true},
-		{"a\tb", " \t\r\n", true},
-		{"a\nb", " \t\r\n", true},
-		{strings.Repeat("x", 2000) + "`", "\"'`", true},
-		{strings.Repeat("x", 2000), "\"'`", false},
-	} {
-		if got := hasAnyByte(tt.s, tt.set); got != tt.want || got != strings.ContainsAny(tt.s, tt.set) {
-			t.Errorf("hasAnyByte(%.20q, %q) = %v, want %v", tt.s, tt.set, got, tt.want)
-		}
-	}
-}
-
 // hexRun returns the length of the longest run of hex digits in s.
 func hexRun(s string) int {
 	longest, n := 0, 0

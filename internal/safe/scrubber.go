@@ -88,7 +88,7 @@ func jsonEscape(v string) string {
 // line without control characters), otherwise than as it is: v holds a
 // quote, a backslash, or what encoders escape for HTML (< > &) or for
 // JavaScript (U+2028 and U+2029, whose UTF-8 starts with 0xE2).
-func needsJSONEscape(v string) bool { return hasAnyByte(v, "\"\\<>&\xe2") }
+func needsJSONEscape(v string) bool { return strings.ContainsAny(v, "\"\\<>&\xe2") }
 
 // WithClaims returns a Scrubber that also redacts the claims of a token
 // request, raw and in the base64 encodings credentials use when they

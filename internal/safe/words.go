@@ -232,7 +232,7 @@ func LowerASCII(s string) string {
 
 // stripQuotes removes quote characters from w.
 func stripQuotes(w string) string {
-	if !hasAnyByte(w, "\"'`") {
+	if !strings.ContainsAny(w, "\"'`") {
 		return w
 	}
 	b := make([]byte, 0, len(w))
@@ -242,19 +242,6 @@ func stripQuotes(w string) string {
 		}
 	}
 	return string(b)
-}
-
-// hasAnyByte reports whether s holds one of the bytes of set, an ASCII
-// set of a few bytes: like strings.ContainsAny, with a vectorised
-// strings.IndexByte per byte of set, which is many times faster on the
-// long values (an access token) the scrubber lists.
-func hasAnyByte(s, set string) bool {
-	for i := 0; i < len(set); i++ {
-		if strings.IndexByte(s, set[i]) >= 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // percentDecode decodes the %XX escapes of s that are valid and leaves
