@@ -1,8 +1,6 @@
 package azauthtrace
 
 import (
-	"github.com/azauthtrace/azauthtrace/internal/safe"
-
 	"bytes"
 	"cmp"
 	"encoding/json"
@@ -10,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 )
 
 // errorBody holds the fields of an error body that the classifier reads,
