@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -234,10 +233,9 @@ func TestAMQPRecordError(t *testing.T) {
 				oteltest.CheckAttrs(t, "event", ev[0].Attributes, want)
 			}
 
+			// An error's text is hostile: the counter takes no host from
+			// it, only the class and the 401.
 			point := fmt.Sprintf("azauth.class=%s http.response.status_code=401", tc.want.class)
-			if u, err := url.Parse(tc.want.scope); tc.want.scope != "" && err == nil {
-				point += " server.address=" + u.Hostname()
-			}
 			if got := tel.Counts(t, otelx.FailuresMetric); fmt.Sprint(got) != fmt.Sprint(map[string]int64{point: 1}) {
 				t.Errorf("%s = %v; want {%s: 1}", otelx.FailuresMetric, got, point)
 			}

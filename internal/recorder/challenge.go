@@ -1,7 +1,6 @@
 package recorder
 
 import (
-	"net/http"
 	"strings"
 
 	"github.com/azauthtrace/azauthtrace"
@@ -11,57 +10,38 @@ import (
 // otelx.ChallengeKindKey.
 const (
 	// ChallengeClaims is a Continuous Access Evaluation challenge
-	// (error="insufficient_claims" with claims) to a request that carried
-	// a bearer token, which azcore's bearer token policy and Kiota's
-	// request adapter answer with a token for the claims, once.
+	// (error="insufficient_claims" with claims), which azcore's bearer
+	// token policy and Kiota's request adapter answer with a token for
+	// the claims, once.
 	ChallengeClaims = "claims"
 	// ChallengeDiscovery is a challenge that names the authority to get a
-	// token from and no error, to a request sent without any credential
-	// (Key Vault's and Storage's clients send their first request so, to
-	// learn the authority), which the client's challenge handler answers.
+	// token from and no error (Key Vault's and Storage's clients send
+	// their first request without a token, to learn the authority), which
+	// the client's challenge handler answers.
 	ChallengeDiscovery = "discovery"
 )
 
 // challengeKind returns the kind of the challenge ch in the try's
-// response when a client may answer it by itself, or "". Whether one did
-// is known only from what happens next (Operation.Wait, Operation.Next):
-// a challenge is answered when a later try of the same operation answers
-// it, and is a failure when the response reaches the caller.
+// response when a client may answer it by itself, or "": a claims
+// challenge, unless the try answered one; a challenge that names the
+// authority and no error, unless the try answered a challenge. Whether a
+// client did answer is known only from what happens next (Operation.Wait,
+// Operation.Next): a challenge is answered when a later try of the same
+// operation answers it, and is a failure when its response reaches the
+// caller. So nothing of the request is guessed at here: Key Vault's and
+// Storage's clients send a first request without a token to learn the
+// authority, and answer a challenge to a request with one as well.
 func challengeKind(t Try, ch azauthtrace.Challenge) string {
 	if !strings.EqualFold(ch.Scheme, "Bearer") {
 		return ""
 	}
 	switch {
-	case ch.Error == "insufficient_claims" && ch.ClaimsPresent && t.AfterChallenge != ChallengeClaims &&
-		hasScheme(t.Request, "Bearer"):
+	case ch.Error == "insufficient_claims" && ch.ClaimsPresent && t.AfterChallenge != ChallengeClaims:
 		return ChallengeClaims
-	case ch.Error == "" && ch.AuthorizationURI != "" && t.AfterChallenge == "" && !presentsCredential(t.Request):
+	case ch.Error == "" && ch.AuthorizationURI != "" && t.AfterChallenge == "":
 		return ChallengeDiscovery
 	}
 	return ""
-}
-
-// hasScheme reports whether the request's Authorization header uses the
-// scheme.
-func hasScheme(req *http.Request, scheme string) bool {
-	s, _, _ := strings.Cut(req.Header.Get("Authorization"), " ")
-	return strings.EqualFold(s, scheme)
-}
-
-// presentsCredential reports whether the request carried a credential of
-// any kind: an Authorization header, a key header, or a signed URL.
-func presentsCredential(req *http.Request) bool {
-	if req.Header.Get("Authorization") != "" {
-		return true
-	}
-	for name := range req.Header {
-		n := strings.ToLower(name)
-		if strings.Contains(n, "key") || strings.Contains(n, "signature") || strings.Contains(n, "token") {
-			return true
-		}
-	}
-	q := strings.ToLower(req.URL.RawQuery)
-	return strings.Contains(q, "sig=") || strings.Contains(q, "code=") || strings.Contains(q, "key=")
 }
 
 // Wait keeps d as the operation's pending challenge: the client may
