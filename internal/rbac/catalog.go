@@ -32,11 +32,11 @@ type Catalog struct {
 	roles []*role
 	raws  []rawRole
 	byID  map[string]*role
-	// byProvider holds, for actions [0] and data actions [1], the roles
-	// with an allowed pattern for each provider namespace, the roles with
-	// patterns for any provider ("*") included; that key holds the
+	// byProvider holds, for actions [0] and data actions [1], the
+	// candidates for each provider namespace: the roles with an allowed
+	// pattern for it or for any provider ("*"); that key holds the
 	// candidates for namespaces no pattern names.
-	byProvider [2]map[string][]*role
+	byProvider [2]map[string][]candidate
 	date       string
 }
 
@@ -159,35 +159,73 @@ func nameWords(name string) []string {
 	})
 }
 
+// candidate is a role that may grant an operation of one provider
+// namespace, with the only allowed patterns that can match such an
+// operation: those for the namespace and those with a wildcard in their
+// first segment.
+type candidate struct {
+	r        *role
+	patterns []string
+}
+
 // newCatalog compiles and indexes measured roles.
 func newCatalog(raws []rawRole, date string) *Catalog {
 	c := &Catalog{roles: make([]*role, len(raws)), raws: raws, byID: make(map[string]*role, len(raws)), date: date}
 	for k := range 2 {
-		c.byProvider[k] = map[string][]*role{}
+		c.byProvider[k] = map[string][]candidate{}
 	}
 	for i, raw := range raws {
 		r := compileRole(raw)
 		c.roles[i] = r
 		c.byID[strings.ToLower(r.ID)] = r
 		for k := range 2 {
-			var seen []string
-			for _, b := range raw.blocks {
-				for _, p := range b.allow[k] {
-					if prov := provider(p); !slices.Contains(seen, prov) {
-						seen = append(seen, prov)
-						c.byProvider[k][prov] = append(c.byProvider[k][prov], r)
-					}
-				}
-			}
+			c.index(r, k)
 		}
 	}
 	for k := range 2 {
 		anywhere := c.byProvider[k]["*"]
 		for prov, list := range c.byProvider[k] {
-			if prov != "*" {
-				c.byProvider[k][prov] = append(list[:len(list):len(list)], anywhere...)
+			if prov == "*" {
+				continue
 			}
+			listed := make(map[*role]bool, len(list))
+			for _, cand := range list {
+				listed[cand.r] = true
+			}
+			for _, cand := range anywhere {
+				if !listed[cand.r] {
+					list = append(list, cand)
+				}
+			}
+			c.byProvider[k][prov] = list
 		}
 	}
 	return c
+}
+
+// index lists the role as a candidate for each provider namespace its
+// allowed patterns of kind k name, with those patterns and its patterns
+// for any provider, and for any provider with the latter alone.
+func (c *Catalog) index(r *role, k int) {
+	var (
+		provs    []string
+		patterns = map[string][]string{}
+	)
+	for _, b := range r.blocks {
+		for _, p := range b.allow[k] {
+			prov := provider(p)
+			if _, ok := patterns[prov]; !ok {
+				provs = append(provs, prov)
+			}
+			patterns[prov] = append(patterns[prov], p)
+		}
+	}
+	anywhere := patterns["*"]
+	for _, prov := range provs {
+		list := patterns[prov]
+		if prov != "*" {
+			list = append(list[:len(list):len(list)], anywhere...)
+		}
+		c.byProvider[k][prov] = append(c.byProvider[k][prov], candidate{r, list})
+	}
 }

@@ -23,20 +23,30 @@ func (c *Catalog) leastAll(ops []operation) (Role, bool) {
 	o := contextOf(lowered[0], kind(ops[0].data))
 	var best rankKey // best.r is nil until a role grants every operation
 next:
-	for _, r := range c.candidates(o) {
+	for _, cand := range c.candidates(o) {
+		r := cand.r
 		tier := tierOf(r, o)
-		if best.loses(tier) {
+		if best.loses(tier) || !matchAny(cand.patterns, lowered[0]) {
 			continue
 		}
-		conditioned := false
+		// A role that would rank after best even granting without
+		// condition is not matched further.
+		key := cheapKeyOf(r, o, false, tier)
+		if best.r != nil && key.compareCheap(best) > 0 {
+			continue
+		}
 		for i, op := range ops {
 			granted, cond := r.grants(lowered[i], kind(op.data))
 			if !granted {
 				continue next
 			}
-			conditioned = conditioned || cond
+			key.conditioned = key.conditioned || cond
 		}
-		if key := keyOf(r, o, conditioned, tier); best.r == nil || key.less(best) {
+		if best.r != nil && key.compareCheap(best) > 0 {
+			continue
+		}
+		key.complete(o)
+		if best.r == nil || key.less(best) {
 			best = key
 		}
 	}
@@ -50,7 +60,7 @@ next:
 
 // candidates are the roles that may grant an operation: those with a
 // pattern for its provider namespace or for any.
-func (c *Catalog) candidates(o opContext) []*role {
+func (c *Catalog) candidates(o opContext) []candidate {
 	if list, ok := c.byProvider[o.k][o.prov]; ok {
 		return list
 	}

@@ -69,8 +69,10 @@ func (best rankKey) loses(tier uint8) bool {
 	return best.r != nil && !best.conditioned && !best.changes && tier > best.tier
 }
 
-// keyOf is the role's key for the operation.
-func keyOf(r *role, o opContext, conditioned bool, tier uint8) rankKey {
+// cheapKeyOf is the role's key for the operation but for the keys that
+// take matching each of its patterns, unmentioned and foreign, which
+// complete adds: most roles lose to the best before those are compared.
+func cheapKeyOf(r *role, o opContext, conditioned bool, tier uint8) rankKey {
 	return rankKey{
 		r:           r,
 		conditioned: conditioned,
@@ -78,24 +80,47 @@ func keyOf(r *role, o opContext, conditioned bool, tier uint8) rankKey {
 		tier:        tier,
 		depth:       r.depthNamed(o.words),
 		ownName:     r.namesOwnWords(o.typeW, o.provW),
-		unmentioned: !r.mentions(o.typ, o.wild),
-		foreign:     !r.aboutProvider(o.prov),
 	}
 }
 
-// less orders keys one after another, most telling first.
-func (a rankKey) less(b rankKey) bool {
+// complete adds the keys cheapKeyOf leaves out.
+func (a *rankKey) complete(o opContext) {
+	a.unmentioned = !a.r.mentions(o.typ, o.wild)
+	a.foreign = !a.r.aboutProvider(o.prov)
+}
+
+// compareCheap compares the keys cheapKeyOf computes, as less does:
+// negative when a ranks before b, positive when after, 0 when they tie.
+func (a rankKey) compareCheap(b rankKey) int {
 	switch {
 	case a.conditioned != b.conditioned:
-		return !a.conditioned
+		return first(!a.conditioned)
 	case a.changes != b.changes:
-		return !a.changes
+		return first(!a.changes)
 	case a.tier != b.tier:
-		return a.tier < b.tier
+		return first(a.tier < b.tier)
 	case a.depth != b.depth:
-		return a.depth > b.depth
+		return first(a.depth > b.depth)
 	case a.ownName != b.ownName:
-		return a.ownName > b.ownName
+		return first(a.ownName > b.ownName)
+	}
+	return 0
+}
+
+// first is -1 when a key ranks first, else 1.
+func first(yes bool) int {
+	if yes {
+		return -1
+	}
+	return 1
+}
+
+// less orders whole keys one after another, most telling first.
+func (a rankKey) less(b rankKey) bool {
+	if c := a.compareCheap(b); c != 0 {
+		return c < 0
+	}
+	switch {
 	case a.unmentioned != b.unmentioned:
 		return !a.unmentioned
 	case a.foreign != b.foreign:
