@@ -162,10 +162,11 @@ func nameWords(name string) []string {
 // candidate is a role that may grant an operation of one provider
 // namespace, with the only allowed patterns that can match such an
 // operation: those for the namespace and those with a wildcard in their
-// first segment.
+// first segment; and the role's tier for the namespace (see tierOf).
 type candidate struct {
 	r        *role
 	patterns []string
+	tier     uint8
 }
 
 // newCatalog compiles and indexes measured roles.
@@ -185,22 +186,32 @@ func newCatalog(raws []rawRole, date string) *Catalog {
 	for k := range 2 {
 		anywhere := c.byProvider[k]["*"]
 		for prov, list := range c.byProvider[k] {
-			if prov == "*" {
-				continue
-			}
-			listed := make(map[*role]bool, len(list))
-			for _, cand := range list {
-				listed[cand.r] = true
-			}
-			for _, cand := range anywhere {
-				if !listed[cand.r] {
-					list = append(list, cand)
+			if prov != "*" {
+				listed := make(map[*role]bool, len(list))
+				for _, cand := range list {
+					listed[cand.r] = true
+				}
+				for _, cand := range anywhere {
+					if !listed[cand.r] {
+						list = append(list, cand)
+					}
 				}
 			}
-			c.byProvider[k][prov] = list
+			c.byProvider[k][prov] = byTier(list, prov)
 		}
 	}
 	return c
+}
+
+// byTier is a copy of the list with the roles' tiers for prov, ordered
+// by tier.
+func byTier(list []candidate, prov string) []candidate {
+	out := make([]candidate, len(list))
+	for i, cand := range list {
+		out[i] = candidate{cand.r, cand.patterns, tierOf(cand.r, prov)}
+	}
+	slices.SortStableFunc(out, func(a, b candidate) int { return int(a.tier) - int(b.tier) })
+	return out
 }
 
 // index lists the role as a candidate for each provider namespace its
@@ -226,6 +237,6 @@ func (c *Catalog) index(r *role, k int) {
 		if prov != "*" {
 			list = append(list[:len(list):len(list)], anywhere...)
 		}
-		c.byProvider[k][prov] = append(c.byProvider[k][prov], candidate{r, list})
+		c.byProvider[k][prov] = append(c.byProvider[k][prov], candidate{r: r, patterns: list})
 	}
 }

@@ -22,11 +22,20 @@ func (c *Catalog) leastAll(ops []operation) (Role, bool) {
 	}
 	o := contextOf(lowered[0], kind(ops[0].data))
 	var best rankKey // best.r is nil until a role grants every operation
+	list, own := c.candidates(o)
 next:
-	for _, cand := range c.candidates(o) {
-		r := cand.r
-		tier := tierOf(r, o)
-		if best.loses(tier) || !matchAny(cand.patterns, lowered[0]) {
+	for _, cand := range list {
+		r, tier := cand.r, cand.tier
+		if !own {
+			tier = tierOf(r, o.prov)
+		}
+		if best.loses(tier) {
+			if own {
+				break // the rest of the list is of the same tier or worse
+			}
+			continue
+		}
+		if !matchAny(cand.patterns, lowered[0]) {
 			continue
 		}
 		// A role that would rank after best even granting without
@@ -59,10 +68,12 @@ next:
 }
 
 // candidates are the roles that may grant an operation: those with a
-// pattern for its provider namespace or for any.
-func (c *Catalog) candidates(o opContext) []candidate {
+// pattern for its provider namespace or for any. own reports the list of
+// its namespace, ordered by tier for it; else the list is for any
+// namespace, and the tiers are for none.
+func (c *Catalog) candidates(o opContext) (list []candidate, own bool) {
 	if list, ok := c.byProvider[o.k][o.prov]; ok {
-		return list
+		return list, true
 	}
-	return c.byProvider[o.k]["*"]
+	return c.byProvider[o.k]["*"], false
 }

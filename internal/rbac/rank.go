@@ -43,16 +43,17 @@ type rankKey struct {
 	unmentioned, foreign bool
 }
 
-// tierOf is the tier of the role's class for the operation: 0 for
-// job-function roles, more for each of restricted, privileged,
-// undocumented and named for another product, in that weight.
-func tierOf(r *role, o opContext) uint8 {
+// tierOf is the tier of the role's class for an operation of provider
+// namespace prov: 0 for job-function roles, more for each of restricted,
+// privileged, undocumented and named for another product, in that
+// weight.
+func tierOf(r *role, prov string) uint8 {
 	var tier uint8
 	for _, bad := range [...]bool{
 		r.restricted,
-		r.Privileged && o.prov != "microsoft.authorization",
+		r.Privileged && prov != "microsoft.authorization",
 		r.category == "" && !r.Custom,
-		r.namesOther(o.prov),
+		r.namesOther(prov),
 	} {
 		tier <<= 1
 		if bad {
