@@ -54,7 +54,7 @@ next:
 		if best.r != nil && key.compareCheap(best) > 0 {
 			continue
 		}
-		key.complete(o)
+		key.complete(cand, o)
 		if best.r == nil || key.less(best) {
 			best = key
 		}

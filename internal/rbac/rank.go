@@ -84,9 +84,10 @@ func cheapKeyOf(r *role, o opContext, conditioned bool, tier uint8) rankKey {
 	}
 }
 
-// complete adds the keys cheapKeyOf leaves out.
-func (a *rankKey) complete(o opContext) {
-	a.unmentioned = !a.r.mentions(o.typ, o.wild)
+// complete adds the keys cheapKeyOf leaves out, for the role of
+// candidate cand.
+func (a *rankKey) complete(cand candidate, o opContext) {
+	a.unmentioned = !cand.mentions(o.typ, o.wild)
 	a.foreign = !a.r.aboutProvider(o.prov)
 }
 
