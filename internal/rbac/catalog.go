@@ -159,19 +159,6 @@ func nameWords(name string) []string {
 	})
 }
 
-// candidate is a role that may grant an operation of one provider
-// namespace, with the only allowed patterns that can match such an
-// operation: those for the namespace and those with a wildcard in their
-// first segment; the resource types (see resourceType) the role's
-// allowed patterns of either kind name in the namespace or any; and the
-// role's tier for the namespace (see tierOf).
-type candidate struct {
-	r        *role
-	patterns []string
-	types    []string
-	tier     uint8
-}
-
 // newCatalog compiles and indexes measured roles.
 func newCatalog(raws []rawRole, date string) *Catalog {
 	c := &Catalog{roles: make([]*role, len(raws)), raws: raws, byID: make(map[string]*role, len(raws)), date: date}
@@ -185,69 +172,7 @@ func newCatalog(raws []rawRole, date string) *Catalog {
 		c.index(r)
 	}
 	for k := range 2 {
-		anywhere := c.byProvider[k]["*"]
-		for prov, list := range c.byProvider[k] {
-			if prov != "*" {
-				listed := make(map[*role]bool, len(list))
-				for _, cand := range list {
-					listed[cand.r] = true
-				}
-				for _, cand := range anywhere {
-					if !listed[cand.r] {
-						list = append(list, cand)
-					}
-				}
-			}
-			c.byProvider[k][prov] = byTier(list, prov)
-		}
+		c.rankCandidates(k)
 	}
 	return c
-}
-
-// byTier is a copy of the list with the roles' tiers for prov, ordered
-// by tier.
-func byTier(list []candidate, prov string) []candidate {
-	out := make([]candidate, len(list))
-	for i, cand := range list {
-		cand.tier = tierOf(cand.r, prov)
-		out[i] = cand
-	}
-	slices.SortStableFunc(out, func(a, b candidate) int { return int(a.tier) - int(b.tier) })
-	return out
-}
-
-// index lists the role as a candidate for each provider namespace its
-// allowed patterns of each kind name, with those patterns and its
-// patterns for any provider, and for any provider with the latter alone.
-func (c *Catalog) index(r *role) {
-	types := map[string][]string{}
-	var (
-		patterns [2]map[string][]string
-		provs    [2][]string
-	)
-	for k := range 2 {
-		patterns[k] = map[string][]string{}
-		for _, b := range r.blocks {
-			for _, p := range b.allow[k] {
-				prov := provider(p)
-				if _, ok := patterns[k][prov]; !ok {
-					provs[k] = append(provs[k], prov)
-				}
-				patterns[k][prov] = append(patterns[k][prov], p)
-				if t := resourceType(p); !slices.Contains(types[prov], t) {
-					types[prov] = append(types[prov], t)
-				}
-			}
-		}
-	}
-	for k := range 2 {
-		for _, prov := range provs[k] {
-			list, named := patterns[k][prov], types[prov]
-			if prov != "*" {
-				list = append(list[:len(list):len(list)], patterns[k]["*"]...)
-				named = append(named[:len(named):len(named)], types["*"]...)
-			}
-			c.byProvider[k][prov] = append(c.byProvider[k][prov], candidate{r: r, patterns: list, types: named})
-		}
-	}
 }

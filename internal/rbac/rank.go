@@ -43,13 +43,16 @@ type rankKey struct {
 	unmentioned, foreign bool
 }
 
+// tierBits is the number of bits of a tier: one for each class.
+const tierBits = 4
+
 // tierOf is the tier of the role's class for an operation of provider
 // namespace prov: 0 for job-function roles, more for each of restricted,
 // privileged, undocumented and named for another product, in that
 // weight.
 func tierOf(r *role, prov string) uint8 {
 	var tier uint8
-	for _, bad := range [...]bool{
+	for _, bad := range [tierBits]bool{
 		r.restricted,
 		r.Privileged && prov != "microsoft.authorization",
 		r.category == "" && !r.Custom,
