@@ -24,47 +24,20 @@ type group struct {
 	types    []string
 }
 
-// groupsOf groups the role's allowed patterns by provider namespace. A
-// group that holds all of its role's patterns of a kind shares them with
-// its only block.
+// groupsOf groups the role's allowed patterns by provider namespace.
 func groupsOf(r *role) []group {
-	var (
-		gs    []group
-		count [][2]int
-	)
-	at := func(prov string) int {
-		i := len(gs) - 1
-		if i >= 0 && gs[i].prov == prov {
-			return i
-		}
-		if i = slices.IndexFunc(gs, func(g group) bool { return g.prov == prov }); i < 0 {
-			gs = append(gs, group{prov: prov})
-			count = append(count, [2]int{})
-			i = len(gs) - 1
-		}
-		return i
-	}
+	var gs []group
 	for _, b := range r.blocks {
 		for k := range 2 {
 			for _, p := range b.allow[k] {
-				count[at(provider(p))][k]++
-			}
-		}
-	}
-	for _, b := range r.blocks {
-		for k := range 2 {
-			for _, p := range b.allow[k] {
-				i := at(provider(p))
-				g := &gs[i]
-				switch {
-				case len(r.blocks) == 1 && count[i][k] == len(b.allow[k]):
-					g.patterns[k] = b.allow[k]
-				case g.patterns[k] == nil:
-					g.patterns[k] = make([]string, 0, count[i][k])
-					fallthrough
-				default:
-					g.patterns[k] = append(g.patterns[k], p)
+				prov := provider(p)
+				i := slices.IndexFunc(gs, func(g group) bool { return g.prov == prov })
+				if i < 0 {
+					i = len(gs)
+					gs = append(gs, group{prov: prov})
 				}
+				g := &gs[i]
+				g.patterns[k] = append(g.patterns[k], p)
 				if t := resourceType(p); !slices.Contains(g.types, t) {
 					g.types = append(g.types, t)
 				}
@@ -106,58 +79,37 @@ func (c *Catalog) index(r *role) {
 func (c *Catalog) rankCandidates(k int) {
 	anywhere := c.byProvider[k]["*"]
 	listedFor := make(map[*role]string, len(c.roles))
-	for prov, own := range c.byProvider[k] {
-		if prov == "*" {
-			c.byProvider[k][prov] = byTier(own, nil, prov)
-			continue
-		}
-		for _, cand := range own {
-			listedFor[cand.r] = prov
-		}
-		var more []candidate
-		for i, cand := range anywhere {
-			if listedFor[cand.r] == prov {
-				// Leave it out; the rest are copied only when one is.
-				if more == nil {
-					more = slices.Clip(anywhere[:i])
+	for prov, list := range c.byProvider[k] {
+		if prov != "*" {
+			for _, cand := range list {
+				listedFor[cand.r] = prov
+			}
+			list = slices.Clip(list)
+			for _, cand := range anywhere {
+				if listedFor[cand.r] != prov {
+					list = append(list, cand)
 				}
-				continue
-			}
-			if more != nil {
-				more = append(more, cand)
 			}
 		}
-		if more == nil {
-			more = anywhere
-		}
-		c.byProvider[k][prov] = byTier(own, more, prov)
+		c.byProvider[k][prov] = byTier(list, prov)
 	}
 }
 
-// byTier is the candidates of both lists with the roles' tiers for
-// prov, ordered by tier, the order of a tier's roles kept.
-func byTier(own, more []candidate, prov string) []candidate {
-	tiers := make([]uint8, 0, len(own)+len(more))
+// byTier is the list with the roles' tiers for prov, ordered by tier,
+// the order of a tier's roles kept.
+func byTier(list []candidate, prov string) []candidate {
 	var start [1<<tierBits + 1]int
-	for _, list := range [2][]candidate{own, more} {
-		for _, cand := range list {
-			t := tierOf(cand.r, prov)
-			tiers = append(tiers, t)
-			start[t+1]++
-		}
+	for i := range list {
+		list[i].tier = tierOf(list[i].r, prov)
+		start[list[i].tier+1]++
 	}
 	for t := 1; t < len(start); t++ {
 		start[t] += start[t-1]
 	}
-	sorted := make([]candidate, len(tiers))
-	i := 0
-	for _, list := range [2][]candidate{own, more} {
-		for _, cand := range list {
-			cand.tier = tiers[i]
-			sorted[start[cand.tier]] = cand
-			start[cand.tier]++
-			i++
-		}
+	sorted := make([]candidate, len(list))
+	for _, cand := range list {
+		sorted[start[cand.tier]] = cand
+		start[cand.tier]++
 	}
 	return sorted
 }

@@ -51,7 +51,9 @@ next:
 			}
 			key.conditioned = key.conditioned || cond
 		}
-		if best.r != nil && key.compareCheap(best) > 0 {
+		// A grant under a condition loses to one without; less orders
+		// the rest.
+		if key.conditioned && best.r != nil && !best.conditioned {
 			continue
 		}
 		key.complete(cand, o)
