@@ -24,22 +24,33 @@ type group struct {
 	types    []string
 }
 
-// groupsOf groups the role's allowed patterns by provider namespace.
+// groupsOf groups the role's allowed patterns by provider namespace. A
+// run of patterns of one namespace (they are sorted) is shared, not
+// copied.
 func groupsOf(r *role) []group {
 	var gs []group
 	for _, b := range r.blocks {
 		for k := range 2 {
-			for _, p := range b.allow[k] {
-				prov := provider(p)
+			ps := b.allow[k]
+			for start, end := 0, 0; start < len(ps); start = end {
+				prov := provider(ps[start])
+				for end = start + 1; end < len(ps) && provider(ps[end]) == prov; end++ {
+				}
 				i := slices.IndexFunc(gs, func(g group) bool { return g.prov == prov })
 				if i < 0 {
 					i = len(gs)
 					gs = append(gs, group{prov: prov})
 				}
 				g := &gs[i]
-				g.patterns[k] = append(g.patterns[k], p)
-				if t := resourceType(p); !slices.Contains(g.types, t) {
-					g.types = append(g.types, t)
+				if run := ps[start:end:end]; g.patterns[k] == nil {
+					g.patterns[k] = run
+				} else {
+					g.patterns[k] = append(g.patterns[k], run...)
+				}
+				for _, p := range ps[start:end] {
+					if t := resourceType(p); !slices.Contains(g.types, t) {
+						g.types = append(g.types, t)
+					}
 				}
 			}
 		}
