@@ -32,11 +32,11 @@ type Catalog struct {
 	roles []*role
 	raws  []rawRole
 	byID  map[string]*role
-	// byProvider holds, for actions [0] and data actions [1], the roles
-	// with an allowed pattern for each provider namespace, the roles with
-	// patterns for any provider ("*") included; that key holds the
+	// byProvider holds, for actions [0] and data actions [1], the
+	// candidates for each provider namespace: the roles with an allowed
+	// pattern for it or for any provider ("*"); that key holds the
 	// candidates for namespaces no pattern names.
-	byProvider [2]map[string][]*role
+	byProvider [2]map[string][]candidate
 	date       string
 }
 
@@ -163,31 +163,16 @@ func nameWords(name string) []string {
 func newCatalog(raws []rawRole, date string) *Catalog {
 	c := &Catalog{roles: make([]*role, len(raws)), raws: raws, byID: make(map[string]*role, len(raws)), date: date}
 	for k := range 2 {
-		c.byProvider[k] = map[string][]*role{}
+		c.byProvider[k] = map[string][]candidate{}
 	}
 	for i, raw := range raws {
 		r := compileRole(raw)
 		c.roles[i] = r
 		c.byID[strings.ToLower(r.ID)] = r
-		for k := range 2 {
-			var seen []string
-			for _, b := range raw.blocks {
-				for _, p := range b.allow[k] {
-					if prov := provider(p); !slices.Contains(seen, prov) {
-						seen = append(seen, prov)
-						c.byProvider[k][prov] = append(c.byProvider[k][prov], r)
-					}
-				}
-			}
-		}
+		c.index(r)
 	}
 	for k := range 2 {
-		anywhere := c.byProvider[k]["*"]
-		for prov, list := range c.byProvider[k] {
-			if prov != "*" {
-				c.byProvider[k][prov] = append(list[:len(list):len(list)], anywhere...)
-			}
-		}
+		c.rankCandidates(k)
 	}
 	return c
 }

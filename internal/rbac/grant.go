@@ -174,11 +174,9 @@ func (c *Catalog) isData(op string, dataPlane bool) bool {
 // names reports whether a role names the lowered operation op in full as
 // one of kind k.
 func (c *Catalog) names(k int, op string) bool {
-	for _, r := range c.byProvider[k][provider(op)] {
-		for _, b := range r.blocks {
-			if slices.Contains(b.allow[k], op) {
-				return true
-			}
+	for _, cand := range c.byProvider[k][provider(op)] {
+		if slices.Contains(cand.patterns, op) {
+			return true
 		}
 	}
 	return false

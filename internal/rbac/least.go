@@ -22,21 +22,42 @@ func (c *Catalog) leastAll(ops []operation) (Role, bool) {
 	}
 	o := contextOf(lowered[0], kind(ops[0].data))
 	var best rankKey // best.r is nil until a role grants every operation
+	list, own := c.candidates(o)
 next:
-	for _, r := range c.candidates(o) {
-		tier := tierOf(r, o)
+	for _, cand := range list {
+		r, tier := cand.r, cand.tier
+		if !own {
+			tier = tierOf(r, o.prov)
+		}
 		if best.loses(tier) {
+			if own {
+				break // the rest of the list is of the same tier or worse
+			}
 			continue
 		}
-		conditioned := false
+		if !matchAny(cand.patterns, lowered[0]) {
+			continue
+		}
+		// A role that would rank after best even granting without
+		// condition is not matched further.
+		key := cheapKeyOf(r, o, false, tier)
+		if best.r != nil && key.compareCheap(best) > 0 {
+			continue
+		}
 		for i, op := range ops {
 			granted, cond := r.grants(lowered[i], kind(op.data))
 			if !granted {
 				continue next
 			}
-			conditioned = conditioned || cond
+			key.conditioned = key.conditioned || cond
 		}
-		if key := keyOf(r, o, conditioned, tier); best.r == nil || key.less(best) {
+		// A grant under a condition loses to one without; less orders
+		// the rest.
+		if key.conditioned && best.r != nil && !best.conditioned {
+			continue
+		}
+		key.complete(cand, o)
+		if best.r == nil || key.less(best) {
 			best = key
 		}
 	}
@@ -49,10 +70,12 @@ next:
 }
 
 // candidates are the roles that may grant an operation: those with a
-// pattern for its provider namespace or for any.
-func (c *Catalog) candidates(o opContext) []*role {
+// pattern for its provider namespace or for any. own reports the list of
+// its namespace, ordered by tier for it; else the list is for any
+// namespace, and the tiers are for none.
+func (c *Catalog) candidates(o opContext) (list []candidate, own bool) {
 	if list, ok := c.byProvider[o.k][o.prov]; ok {
-		return list
+		return list, true
 	}
-	return c.byProvider[o.k]["*"]
+	return c.byProvider[o.k]["*"], false
 }

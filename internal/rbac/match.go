@@ -61,7 +61,23 @@ func matchAny(patterns []string, op string) bool {
 }
 
 // glob matches s against p, where * in p stands for any run of bytes.
+// The literal text before p's first * and after its last must begin and
+// end s; only what lies between is searched.
 func glob(p, s string) bool {
+	first := strings.IndexByte(p, '*')
+	if first < 0 {
+		return p == s
+	}
+	last := strings.LastIndexByte(p, '*')
+	head, tail := p[:first], p[last+1:]
+	if len(s) < len(head)+len(tail) || !strings.HasPrefix(s, head) || !strings.HasSuffix(s, tail) {
+		return false
+	}
+	return between(p[first:last+1], s[len(head):len(s)-len(tail)])
+}
+
+// between matches s against p, which begins and ends with *.
+func between(p, s string) bool {
 	px, sx := 0, 0
 	starPx, starSx := -1, -1
 	for px < len(p) || sx < len(s) {

@@ -65,6 +65,14 @@ func TestGlob(t *testing.T) {
 		{"", "", true},
 		{"", "a", false},
 		{"*", "", true},
+		// The text around the wildcards may not overlap in s.
+		{"a*a", "a", false},
+		{"a*a", "aa", true},
+		{"ab*b", "ab", false},
+		{"a*b*a", "aba", true},
+		{"a*b*a", "aa", false},
+		{"a/*/read", "a/read", false},
+		{"**", "x", true},
 	}
 	for _, tt := range tests {
 		if got := glob(tt.pattern, tt.s); got != tt.want {

@@ -165,16 +165,14 @@ func (r *role) depthNamed(words []string) int {
 	return 0
 }
 
-// mentions reports whether the role has a pattern for the resource type
-// typ, for its whole provider (wild, provider/*) or for any provider.
-func (r *role) mentions(typ, wild string) bool {
-	for _, b := range r.blocks {
-		for k := range 2 {
-			for _, p := range b.allow[k] {
-				if t := resourceType(p); t == typ || t == wild || t == "*" {
-					return true
-				}
-			}
+// mentions reports whether the candidate's role has a pattern for the
+// resource type typ, for its whole provider (wild, provider/*) or for
+// any provider. Only patterns for the operation's provider or any can
+// be, and the candidate lists the types those name.
+func (cand candidate) mentions(typ, wild string) bool {
+	for _, t := range cand.types {
+		if t == typ || t == wild || t == "*" {
+			return true
 		}
 	}
 	return false

@@ -43,16 +43,20 @@ type rankKey struct {
 	unmentioned, foreign bool
 }
 
-// tierOf is the tier of the role's class for the operation: 0 for
-// job-function roles, more for each of restricted, privileged,
-// undocumented and named for another product, in that weight.
-func tierOf(r *role, o opContext) uint8 {
+// tierBits is the number of bits of a tier: one for each class.
+const tierBits = 4
+
+// tierOf is the tier of the role's class for an operation of provider
+// namespace prov: 0 for job-function roles, more for each of restricted,
+// privileged, undocumented and named for another product, in that
+// weight.
+func tierOf(r *role, prov string) uint8 {
 	var tier uint8
-	for _, bad := range [...]bool{
+	for _, bad := range [tierBits]bool{
 		r.restricted,
-		r.Privileged && o.prov != "microsoft.authorization",
+		r.Privileged && prov != "microsoft.authorization",
 		r.category == "" && !r.Custom,
-		r.namesOther(o.prov),
+		r.namesOther(prov),
 	} {
 		tier <<= 1
 		if bad {
@@ -69,8 +73,10 @@ func (best rankKey) loses(tier uint8) bool {
 	return best.r != nil && !best.conditioned && !best.changes && tier > best.tier
 }
 
-// keyOf is the role's key for the operation.
-func keyOf(r *role, o opContext, conditioned bool, tier uint8) rankKey {
+// cheapKeyOf is the role's key for the operation but for the keys that
+// take matching each of its patterns, unmentioned and foreign, which
+// complete adds: most roles lose to the best before those are compared.
+func cheapKeyOf(r *role, o opContext, conditioned bool, tier uint8) rankKey {
 	return rankKey{
 		r:           r,
 		conditioned: conditioned,
@@ -78,24 +84,48 @@ func keyOf(r *role, o opContext, conditioned bool, tier uint8) rankKey {
 		tier:        tier,
 		depth:       r.depthNamed(o.words),
 		ownName:     r.namesOwnWords(o.typeW, o.provW),
-		unmentioned: !r.mentions(o.typ, o.wild),
-		foreign:     !r.aboutProvider(o.prov),
 	}
 }
 
-// less orders keys one after another, most telling first.
-func (a rankKey) less(b rankKey) bool {
+// complete adds the keys cheapKeyOf leaves out, for the role of
+// candidate cand.
+func (a *rankKey) complete(cand candidate, o opContext) {
+	a.unmentioned = !cand.mentions(o.typ, o.wild)
+	a.foreign = !a.r.aboutProvider(o.prov)
+}
+
+// compareCheap compares the keys cheapKeyOf computes, as less does:
+// negative when a ranks before b, positive when after, 0 when they tie.
+func (a rankKey) compareCheap(b rankKey) int {
 	switch {
 	case a.conditioned != b.conditioned:
-		return !a.conditioned
+		return first(!a.conditioned)
 	case a.changes != b.changes:
-		return !a.changes
+		return first(!a.changes)
 	case a.tier != b.tier:
-		return a.tier < b.tier
+		return first(a.tier < b.tier)
 	case a.depth != b.depth:
-		return a.depth > b.depth
+		return first(a.depth > b.depth)
 	case a.ownName != b.ownName:
-		return a.ownName > b.ownName
+		return first(a.ownName > b.ownName)
+	}
+	return 0
+}
+
+// first is -1 when a key ranks first, else 1.
+func first(yes bool) int {
+	if yes {
+		return -1
+	}
+	return 1
+}
+
+// less orders whole keys one after another, most telling first.
+func (a rankKey) less(b rankKey) bool {
+	if c := a.compareCheap(b); c != 0 {
+		return c < 0
+	}
+	switch {
 	case a.unmentioned != b.unmentioned:
 		return !a.unmentioned
 	case a.foreign != b.foreign:
