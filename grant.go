@@ -46,8 +46,8 @@ func (g Grant) IsZero() bool { return g == Grant{} }
 // service named, the request req and the response header h (either may
 // be nil), with the built-in roles.
 func grantFor(f *Failure, req *http.Request, h http.Header) Grant {
-	if f.Class != ClassPermission {
-		return Grant{}
+	if f.Class != ClassPermission || f.Source != SourceService {
+		return Grant{} // Entra ID's and managed identity's denials are no role's or API permission's
 	}
 	in := grant.Input{
 		Service: f.Service, Action: f.Action, Scope: f.Scope, PrincipalID: f.PrincipalID, Header: h,
