@@ -23,6 +23,11 @@ func TestCommand(t *testing.T) {
 		{strings.Replace(assign, "myvault", "my\nvault", 1), false},
 		{strings.Replace(assign, "myvault", "mÿvault", 1), false},
 		{strings.Repeat("az ", 400), false},
+		{strings.Replace(assign, "myvault", "x?sig=c2lnbmF0dXJl", 1), false},
+		{strings.Replace(assign, "myvault", "Password=correct horse", 1), false},
+		{strings.Replace(assign, "myvault", "Bearer abc.def", 1), false},
+		{strings.Replace(assign, "myvault", "0123456789abcdef0123456789abcdef", 1), false},
+		{strings.Replace(assign, "myvault", "jq4kztvmwx7nrhpfy2dlocbsg5zqxjaeiuqvwtz3krmnpx6dflhy", 1), false},
 	} {
 		got := sc.Clean(Command, tc.in).String()
 		if tc.keep && got != tc.in || !tc.keep && got != "" {

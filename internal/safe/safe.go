@@ -71,9 +71,10 @@ const (
 	// assignment, an API permission's consent) from names, GUIDs and
 	// resource IDs it validated: at most 1024 bytes of printable ASCII,
 	// kept whole or not at all. It is dropped when any part of it has a
-	// secret's shape: a JSON Web Token, a run of 20 or more letters and digits that mixes upper case,
-	// lower case and digits, a run of more than 64, or a value the
-	// Scrubber knows.
+	// secret's shape: a JSON Web Token, a run of 20 or more letters and
+	// digits that mixes upper case, lower case and digits, a run of 40 or
+	// more (32 of hex digits), a secret parameter's value or a scheme's credential as free
+	// text's rules find them, or a value the Scrubber knows.
 	Command
 )
 
@@ -256,9 +257,14 @@ func (sc Scrubber) command(s string, bound int) Value {
 	for _, run := range strings.FieldsFunc(s, func(r rune) bool { return !isASCIIAlnum(r) }) {
 		mixed := strings.ContainsAny(run, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") &&
 			strings.ContainsAny(run, "abcdefghijklmnopqrstuvwxyz") && strings.ContainsAny(run, "0123456789")
-		if len(run) > 64 || len(run) >= 20 && mixed {
+		if len(run) >= 40 || len(run) >= 20 && mixed || len(run) >= 32 && isHexRun(run) {
 			return Value{}
 		}
+	}
+	// The parameter and scheme rules of free text, and the secrets'
+	// shapes: a command that holds one is dropped whole.
+	if hasSecretParam(s) || redactSchemes(s) != s || hasClientSecret(s) || hasRefreshToken(s) {
+		return Value{}
 	}
 	for _, n := range sc.needles {
 		if n != "" && strings.Contains(s, n) {
