@@ -73,12 +73,11 @@
 // # Challenges the client answers
 //
 // Some 401s are answered by the client by itself: a Continuous Access
-// Evaluation claims challenge (error="insufficient_claims" with claims)
-// to a request that carried a bearer token, which azcore's bearer token
-// policy answers with a token for the claims; and a discovery challenge,
-// which names the authority and no error, to a request that carried no
-// credential, which Key Vault's and Storage's clients answer on their
-// first request. The policy records such a 401 as answered only when a
+// Evaluation claims challenge (error="insufficient_claims" with claims),
+// which azcore's bearer token policy answers with a token for the claims;
+// and a discovery challenge, which names the authority and no error, which
+// Key Vault's and Storage's clients provoke with a first request without
+// a token, and answer. The policy records such a 401 as answered only when a
 // later try of the same operation answers it: an azauth.challenge event
 // (or a span of its own without status Error) with azauth.challenge.kind
 // ("claims" or "discovery"), no azauth.class and no error.type, counted in
@@ -86,8 +85,8 @@
 // azauth.challenge.retry=true (an azauth.challenge_retry event on an
 // operation span). A 401 that reaches the caller is a failure, once the
 // caller has read or closed its body; so is a challenge after one of the
-// same kind was answered, and a discovery challenge to a request that
-// carried a credential, as the service refused it.
+// same kind was answered. What decides is whether the operation's next
+// try answers it, not what the request carried.
 //
 // The transport sees each request on its own, not an operation: it
 // records a claims challenge as answered only with
