@@ -37,10 +37,14 @@
 //  4. a role whose name names the deepest resource type the operation acts
 //     on (Storage Blob Data Contributor for a blob; a short type name
 //     such as key as a whole word, a two-letter abbreviation such as DB
-//     when the role's patterns name the type too);
-//  5. a role named for the operation's first resource type or provider,
-//     one with a pattern for that type, one most of whose telling
-//     patterns name that provider;
+//     when the role's patterns name the type too, unless it follows the
+//     brand word Azure and names a product, as in Azure AI);
+//  5. a role named for the operation's first resource type or, by the
+//     name's first words (brand words such as Azure aside), provider: a
+//     name that names the provider after another product or feature
+//     (Windows 365 Network User) is that product's; then one with a
+//     pattern for that type, one most of whose telling patterns name that
+//     provider;
 //  6. the role that allows the fewest operations: writes, then reads,
 //     counted against every operation the built-in roles name, a wildcard
 //     counting what it matches and more for what no role names yet;

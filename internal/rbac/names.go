@@ -8,23 +8,6 @@ import (
 // What a role's name says: the product (provider namespace) and resource
 // types it names.
 
-// names reports whether the role's name names the lowered word, whole or
-// as the start of a run of its words ("Storage Account Contributor"
-// names storage and storageaccount).
-func (r *role) names(word string) bool {
-	if word == "" {
-		return false
-	}
-	off := 0
-	for _, w := range r.words {
-		if strings.HasPrefix(r.joined[off:], word) {
-			return true
-		}
-		off += len(w)
-	}
-	return false
-}
-
 // typeWord is the singular of a resource type's name: virtualmachine for
 // Microsoft.Compute/virtualMachines, registry for registries.
 func typeWord(typ string) string {
@@ -104,8 +87,8 @@ func (r *role) namesOther(prov string) bool {
 
 // namesOwnWords rates how the role's name names the operation's
 // resource type, typeW (2: Virtual Machine Contributor for
-// virtualMachines) or provider, provW (1: Network Contributor for
-// Microsoft.Network), else 0.
+// virtualMachines) or, as its first words, provider, provW (1: Network
+// Contributor for Microsoft.Network), else 0.
 //
 // A custom role rates 2: its author made it for the job.
 func (r *role) namesOwnWords(typeW, provW string) int {
@@ -115,10 +98,44 @@ func (r *role) namesOwnWords(typeW, provW string) int {
 	if len(typeW) >= 4 && strings.Contains(r.joined, typeW) {
 		return 2
 	}
-	if r.names(provW) {
+	if r.leadsWith(provW) {
 		return 1
 	}
 	return 0
+}
+
+// leadsWith reports whether the role's name begins with the lowered
+// word, the brand words before it aside (Azure, Microsoft, and Azure
+// Arc's Arc Enabled): Network Contributor, Azure Service Bus Data Owner
+// and Azure Arc Enabled Kubernetes Cluster User Role are named for their
+// provider, while Windows 365 Network User and Application Insights
+// Snapshot Debugger, which name a provider after another product or
+// feature, are roles for that product or feature.
+func (r *role) leadsWith(word string) bool {
+	if word == "" {
+		return false
+	}
+	off := 0
+	for _, w := range r.words {
+		if strings.HasPrefix(r.joined[off:], word) {
+			return true
+		}
+		if !isBrand(w) {
+			return false
+		}
+		off += len(w)
+	}
+	return false
+}
+
+// isBrand reports whether a lowered word of a role's name is one of the
+// brand words a product's name may begin with.
+func isBrand(w string) bool {
+	switch w {
+	case "azure", "microsoft", "arc", "enabled":
+		return true
+	}
+	return false
 }
 
 // typeWords lists the singular names of the resource types a lowered
@@ -150,7 +167,8 @@ func typeWords(op string) []string {
 // a whole word of the role's name: inside a word it occurs by chance. A
 // two-letter word of the name abbreviates a type whose name begins with
 // its first letter and holds its second (DB a database, VM a virtual
-// machine) when the role's patterns name that type too.
+// machine) when the role's patterns name that type too; right after the
+// brand word Azure it names the product the role is for (Azure AI).
 //
 // A custom role counts as naming them all: its author made it for the job.
 func (r *role) depthNamed(words []string) int {
@@ -182,7 +200,10 @@ func (cand candidate) mentions(typ, wild string) bool {
 // abbreviates the type's name w, which the role's patterns name.
 func (r *role) abbreviates(w string) bool {
 	abbreviated := false
-	for _, a := range r.words {
+	for i, a := range r.words {
+		if i == 1 && r.words[0] == "azure" {
+			continue // Azure AI, the product
+		}
 		if len(a) == 2 && len(w) > 2 && w[0] == a[0] && strings.IndexByte(w[1:], a[1]) >= 0 {
 			abbreviated = true
 		}
