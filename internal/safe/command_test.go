@@ -35,3 +35,18 @@ func TestCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestParameterBeforeScheme checks a secret parameter whose value is a
+// scheme and its credential, or another parameter: both go, as the fuzz
+// target found they must.
+func TestParameterBeforeScheme(t *testing.T) {
+	for _, in := range []string{
+		"sig= Bearer canaryTokenValue 0000",
+		"sig= Authorization:Basic canaryTokenValue 0000",
+		"sig= Password='canaryTokenValue staple' 0000",
+	} {
+		if got := Clean(Text, in).String(); strings.Contains(got, "canaryTokenValue") {
+			t.Errorf("Clean(Text, %q) = %q", in, got)
+		}
+	}
+}

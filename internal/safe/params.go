@@ -175,6 +175,11 @@ func redactParams(s string) string {
 		if !quoted && strings.Contains(LowerASCII(name), "authorization") && isScheme(v) {
 			continue // "Authorization: Bearer x": the scheme rule redacts x
 		}
+		if !quoted && end < len(s) && s[end] == ' ' && endsWithScheme(v) {
+			// "sig= Bearer x", "key=Authorization:Basic x": the value is
+			// a scheme and its credential; both go.
+			_, end, _ = valueAfter(s, end, valueEnds)
+		}
 		if !quoted && s[i] == ':' && s[i+1] == ' ' && ends == valueEnds && isPlainWord(v) {
 			// "ExpiredToken: The token is expired.": prose puts a colon
 			// and a space after its labels, and a key, a token or a signature is made
@@ -186,12 +191,26 @@ func redactParams(s string) string {
 		b.WriteString(s[last:start])
 		b.WriteString(Redacted)
 		last, i = end, end-1
+		if strings.HasSuffix(s[start:end], "=") || strings.HasSuffix(s[start:end], ":") {
+			// "sig= Password='x'": the value ends as a parameter's name
+			// does, and that parameter's value follows: read it too.
+			i = end - 2
+		}
 	}
 	if last == 0 {
 		return s
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// endsWithScheme reports whether v is, or ends with after a : or =, an
+// authentication scheme's name.
+func endsWithScheme(v string) bool {
+	if i := strings.LastIndexAny(v, ":="); i >= 0 {
+		v = v[i+1:]
+	}
+	return isScheme(v)
 }
 
 // hasSecretParam reports whether s holds a secret parameter with a

@@ -257,8 +257,13 @@ func (sc Scrubber) command(s string, bound int) Value {
 	for _, run := range strings.FieldsFunc(s, func(r rune) bool { return !isASCIIAlnum(r) }) {
 		mixed := strings.ContainsAny(run, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") &&
 			strings.ContainsAny(run, "abcdefghijklmnopqrstuvwxyz") && strings.ContainsAny(run, "0123456789")
-		if len(run) >= 40 || len(run) >= 20 && mixed || len(run) >= 32 && isHexRun(run) {
+		if len(run) >= 40 || len(run) >= 20 && mixed {
 			return Value{}
+		}
+	}
+	for _, run := range strings.FieldsFunc(s, func(r rune) bool { return r >= 0x80 || !isHex(byte(r)) }) {
+		if len(run) >= 32 {
+			return Value{} // a key's or a hash's hex
 		}
 	}
 	// The parameter and scheme rules of free text, and the secrets'
