@@ -12,17 +12,17 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/azauthtrace/azauthtrace/internal/gentool"
 )
 
 func main() {
-	root, err := moduleRoot()
+	root, err := gentool.ModuleRoot()
 	if err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
 	dir := filepath.Join(root, "internal", "aadsts")
 	reference := flag.String("reference", filepath.Join(dir, "reference.md"), "Microsoft's reference page")
@@ -32,41 +32,17 @@ func main() {
 
 	page, err := os.ReadFile(*reference)
 	if err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
 	text, err := os.ReadFile(*rules)
 	if err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
 	table, err := Generate(page, text)
 	if err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
 	if err := os.WriteFile(*out, table, 0o644); err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
-}
-
-// moduleRoot is the nearest directory at or above the working directory
-// that holds a go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod at or above the working directory")
-		}
-		dir = parent
-	}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "gen:", err)
-	os.Exit(1)
 }

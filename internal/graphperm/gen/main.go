@@ -14,17 +14,17 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/azauthtrace/azauthtrace/internal/gentool"
 )
 
 func main() {
-	root, err := moduleRoot()
+	root, err := gentool.ModuleRoot()
 	if err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
 	dir := filepath.Join(root, "internal", "graphperm")
 	from := flag.String("from", "", "a full permissions map to trim into -data first (optional)")
@@ -35,49 +35,25 @@ func main() {
 	if *from != "" {
 		full, err := os.ReadFile(*from)
 		if err != nil {
-			fail(err)
+			gentool.Fail(err)
 		}
 		trimmed, err := Trim(full)
 		if err != nil {
-			fail(err)
+			gentool.Fail(err)
 		}
 		if err := os.WriteFile(*data, trimmed, 0o644); err != nil {
-			fail(err)
+			gentool.Fail(err)
 		}
 	}
 	trimmed, err := os.ReadFile(*data)
 	if err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
 	table, err := Encode(trimmed)
 	if err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
 	if err := os.WriteFile(*out, table, 0o644); err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
-}
-
-// moduleRoot is the nearest directory at or above the working directory
-// that holds a go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod at or above the working directory")
-		}
-		dir = parent
-	}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "gen:", err)
-	os.Exit(1)
 }

@@ -12,19 +12,18 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/azauthtrace/azauthtrace/internal/gentool"
 	"github.com/azauthtrace/azauthtrace/internal/rbac"
 )
 
 func main() {
-	root, err := moduleRoot()
+	root, err := gentool.ModuleRoot()
 	if err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
 	dir := filepath.Join(root, "internal", "rbac")
 	trim := flag.String("trim", "", "a full extraction to trim into the copy first")
@@ -35,52 +34,28 @@ func main() {
 	if *trim != "" {
 		full, err := os.ReadFile(*trim)
 		if err != nil {
-			fail(err)
+			gentool.Fail(err)
 		}
 		trimmed, err := trimCopy(full)
 		if err != nil {
-			fail(err)
+			gentool.Fail(err)
 		}
 		if err := os.WriteFile(*copyPath, trimmed, 0o644); err != nil {
-			fail(err)
+			gentool.Fail(err)
 		}
 	}
 	src, err := os.ReadFile(*copyPath)
 	if err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
 	bin, ids, err := rbac.Encode(src)
 	if err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
 	if err := os.WriteFile(*out, bin, 0o644); err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
 	if err := os.WriteFile(filepath.Join(filepath.Dir(*out), "ids.bin"), ids, 0o644); err != nil {
-		fail(err)
+		gentool.Fail(err)
 	}
-}
-
-// moduleRoot is the nearest directory at or above the working directory
-// that holds a go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod at or above the working directory")
-		}
-		dir = parent
-	}
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "gen:", err)
-	os.Exit(1)
 }
