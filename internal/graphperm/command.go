@@ -1,6 +1,10 @@
 package graphperm
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
+)
 
 // graphAppID is Microsoft Graph's application ID, the --api of the commands.
 const graphAppID = "00000003-0000-0000-c000-000000000000"
@@ -23,7 +27,7 @@ const appIDPlaceholder = "<application-id>"
 // gives the placeholder <application-id>.
 func command(appID string, p perm, kind int) string {
 	id := appIDPlaceholder
-	if isGUID(appID) {
+	if safe.IsBareGUID(appID) {
 		id = strings.ToLower(appID)
 	}
 	add := "az ad app permission add --id " + id + " --api " + graphAppID + " --api-permissions "
@@ -35,25 +39,4 @@ func command(appID string, p perm, kind int) string {
 		return add + p.delID + "=Scope" + consent
 	}
 	return add + p.delID + "=Scope && az ad app permission grant --id " + id + " --api " + graphAppID + " --scope " + p.name
-}
-
-// isGUID reports whether s has the form 8-4-4-4-12 of hexadecimal digits.
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !('0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f') {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -1,6 +1,10 @@
 package graphperm
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
+)
 
 // TestLeastPrivilegedAsLearn checks the permission suggested for common
 // Graph calls against the "Permissions" table of each call's Microsoft Learn
@@ -97,7 +101,7 @@ func TestLeastPrivilegedAsLearn(t *testing.T) {
 		if tt.appOnly {
 			wantType = TypeApplication
 		}
-		if res.Type != wantType || !isGUID(res.PermissionID) || res.Held != "" {
+		if res.Type != wantType || !safe.IsBareGUID(res.PermissionID) || res.Held != "" {
 			t.Errorf("%s %s (app-only %v): type %q, ID %q, held %q", tt.method, tt.path, tt.appOnly, res.Type, res.PermissionID, res.Held)
 		}
 	}

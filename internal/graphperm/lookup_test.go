@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 )
 
 const appID = "5f3c2a1b-8d4e-4f6a-9b7c-0e1d2c3b4a59"
@@ -258,7 +260,7 @@ func FuzzLookup(f *testing.F) {
 		if got.Permission != "" && !names[got.Permission] || got.Held != "" && !names[got.Held] {
 			t.Errorf("names not from the table: %+v", got)
 		}
-		if got.Command != "" && !isGUID(claim) && !strings.Contains(got.Command, "--id <application-id> ") {
+		if got.Command != "" && !safe.IsBareGUID(claim) && !strings.Contains(got.Command, "--id <application-id> ") {
 			t.Errorf("command for appid %q: %q", claim, got.Command)
 		}
 	})

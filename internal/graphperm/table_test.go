@@ -3,6 +3,8 @@ package graphperm
 import (
 	"strings"
 	"testing"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 )
 
 // A small table in the generator's format (gen/encode.go): permissions
@@ -99,7 +101,7 @@ func TestEmbeddedTable(t *testing.T) {
 		t.Fatalf("commit %s, %d permissions", tb.commit, len(tb.perms))
 	}
 	for _, p := range tb.perms {
-		if p.appID != "" && !isGUID(p.appID) || p.delID != "" && !isGUID(p.delID) || p.appID != strings.ToLower(p.appID) {
+		if p.appID != "" && !safe.IsBareGUID(p.appID) || p.delID != "" && !safe.IsBareGUID(p.delID) || p.appID != strings.ToLower(p.appID) {
 			t.Errorf("%s: GUIDs %q %q", p.name, p.appID, p.delID)
 		}
 	}

@@ -1,6 +1,10 @@
 package rbac
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
+)
 
 // The commands are for a POSIX shell (bash, zsh, Azure Cloud Shell). Every
 // value in them has passed a shape check of shape.go; each is still
@@ -82,7 +86,7 @@ func principalType(t string) string {
 func assignmentCommand(assignee, assigneeType, roleID string, scope scopeArg) string {
 	var b strings.Builder
 	b.WriteString("az role assignment create --assignee-object-id ")
-	if isGUID(assignee) {
+	if safe.IsBareGUID(assignee) {
 		b.WriteString(quote(strings.ToLower(assignee)))
 		if t := principalType(assigneeType); t != "" {
 			b.WriteString(" --assignee-principal-type " + t)

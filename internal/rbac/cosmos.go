@@ -1,6 +1,10 @@
 package rbac
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
+)
 
 // Azure Cosmos DB for NoSQL checks its own data-plane roles, not Azure
 // RBAC's; a token without one is refused with substatus 5301. Its two
@@ -81,7 +85,7 @@ func cosmosGrant(d Denial, r request, action string) (Grant, bool) {
 	account := r.resource
 	group := `"$(az resource list --name ` + quote(account) + ` --resource-type 'Microsoft.DocumentDB/databaseAccounts' --query '[0].resourceGroup' -o tsv)"`
 	principal := quote(placeholderAssignee)
-	if isGUID(d.Assignee) {
+	if safe.IsBareGUID(d.Assignee) {
 		principal = quote(strings.ToLower(d.Assignee))
 	}
 	cmd := "az cosmosdb sql role assignment create --account-name " + quote(account) +

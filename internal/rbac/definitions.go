@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 )
 
 // Definition is a role definition of the caller's own, as
@@ -56,10 +58,10 @@ func ParseDefinitions(azJSON []byte) ([]Definition, error) {
 	var out []Definition
 	for _, d := range in {
 		id := d.Name
-		if !isGUID(id) {
+		if !safe.IsBareGUID(id) {
 			id = d.ID[strings.LastIndexByte(d.ID, '/')+1:]
 		}
-		if !isGUID(id) {
+		if !safe.IsBareGUID(id) {
 			continue
 		}
 		def := Definition{Name: roleName(d.RoleName, id), ID: strings.ToLower(id)}
@@ -98,7 +100,7 @@ func (c *Catalog) With(defs ...Definition) *Catalog {
 	var custom []rawRole
 	for _, d := range defs {
 		id := strings.ToLower(d.ID)
-		if !isGUID(id) || ids[id] {
+		if !safe.IsBareGUID(id) || ids[id] {
 			continue
 		}
 		ids[id] = true

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 )
 
 // The embedded table is DEFLATE-compressed text, one fact per line, fields
@@ -105,7 +107,7 @@ func Encode(copyJSON []byte) (table, ids []byte, err error) {
 	}
 	y := yardstickOf(raws)
 	for n, r := range in.Roles {
-		if !isGUID(r.ID) || r.Name == "" {
+		if !safe.IsBareGUID(r.ID) || r.Name == "" {
 			return nil, nil, fmt.Errorf("rbac: role %q has no name or no GUID", r.ID)
 		}
 		id, _ := hex.DecodeString(strings.ReplaceAll(r.ID, "-", ""))

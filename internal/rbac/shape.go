@@ -1,36 +1,15 @@
 package rbac
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
+)
 
 // Every value that reaches a command comes from a response, a request or
 // a token, so it is accepted only in a shape named here, each built of
 // characters that mean nothing to a POSIX shell inside single quotes and
 // nothing to az.
-
-// isGUID reports a GUID in its 8-4-4-4-12 hex form.
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !isHex(c) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
 
 func isAlnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
@@ -116,7 +95,7 @@ func (r nameRule) ok(s string) bool {
 func armID(s string) string {
 	s = strings.TrimSuffix(s, "/")
 	segs := strings.Split(s, "/")
-	if len(segs) < 3 || segs[0] != "" || !strings.EqualFold(segs[1], "subscriptions") || !isGUID(segs[2]) {
+	if len(segs) < 3 || segs[0] != "" || !strings.EqualFold(segs[1], "subscriptions") || !safe.IsBareGUID(segs[2]) {
 		return ""
 	}
 	// An ARM ID alternates types and names: /subscriptions/<id>

@@ -111,8 +111,9 @@ func isRoutingTime(s string) bool {
 	return len(s) == 16 && IsDigits(s[:8]) && s[8] == 'T' && IsDigits(s[9:15]) && s[15] == 'Z'
 }
 
-// isGUID reports whether s is a GUID: 8-4-4-4-12 hex digits.
-func isGUID(s string) bool {
+// IsBareGUID reports whether s is a GUID in its 8-4-4-4-12 hex form,
+// without braces: the form an ID has in a command or an ARM path.
+func IsBareGUID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}
@@ -137,7 +138,7 @@ func IsGUID(s string) bool {
 	if len(s) == 38 && s[0] == '{' && s[37] == '}' {
 		s = s[1:37]
 	}
-	return isGUID(s)
+	return IsBareGUID(s)
 }
 
 // IsVersion reports whether v has the shape of an api-version: digits,

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/safe"
 )
 
 // This file turns Microsoft's Graph permissions map into the repository's
@@ -196,7 +198,7 @@ func newModel(doc *sourceDoc) (*model, error) {
 	sort.Strings(names)
 	m := &model{byName: make(map[string]int, len(names))}
 	guid := func(s *string) string {
-		if s == nil || !isGUID(*s) {
+		if s == nil || !safe.IsBareGUID(*s) {
 			return ""
 		}
 		return strings.ToLower(*s)
@@ -238,23 +240,6 @@ func (m *model) grants(list []string, least string, also map[string][]string) ([
 		out = append(out, g)
 	}
 	return out, nil
-}
-
-// isGUID reports whether s has the form 8-4-4-4-12 of hexadecimal digits.
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, c := range s {
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			if c != '-' {
-				return false
-			}
-		} else if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
-			return false
-		}
-	}
-	return true
 }
 
 func contains(list []string, s string) bool {
