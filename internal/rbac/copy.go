@@ -1,18 +1,18 @@
 package rbac
 
-// copyFile is the repository's copy of the role facts,
-// data/builtin-roles.json.
-type copyFile struct {
+// CopyFile is the format of the repository's copy of the role facts,
+// data/builtin-roles.json: what gen writes and [Encode] reads.
+type CopyFile struct {
 	Source    string            `json:"source"`
 	Commits   map[string]string `json:"commits"`
 	Extracted string            `json:"extracted"`
 	// Date is the day Azure listed the definitions.
 	Date  string     `json:"date"`
-	Roles []copyRole `json:"roles"`
+	Roles []CopyRole `json:"roles"`
 }
 
-// copyRole is one role definition of the copy.
-type copyRole struct {
+// CopyRole is one role definition of the copy.
+type CopyRole struct {
 	Name           string   `json:"name"`
 	ID             string   `json:"id"`
 	Category       string   `json:"category,omitempty"`

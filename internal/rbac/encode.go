@@ -52,7 +52,7 @@ const (
 // and the roles' GUIDs, 16 bytes each. It is used by the generator and by
 // the test that keeps them in step.
 func Encode(copyJSON []byte) (table, ids []byte, err error) {
-	var in copyFile
+	var in CopyFile
 	if err := json.Unmarshal(copyJSON, &in); err != nil {
 		return nil, nil, fmt.Errorf("rbac: reading the copy: %w", err)
 	}
@@ -70,7 +70,7 @@ func Encode(copyJSON []byte) (table, ids []byte, err error) {
 	if err := line(tagDate, in.Date); err != nil {
 		return nil, nil, err
 	}
-	lists := func(r copyRole) [][]string {
+	lists := func(r CopyRole) [][]string {
 		var out [][]string
 		for _, l := range [][]string{r.Actions, r.NotActions, r.DataActions, r.NotDataActions, r.Conditioned} {
 			out = append(out, compile(sortedLower(l)))

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/rbac"
 )
 
 // trimCopy turns a full extraction of the built-in role definitions (the JSON
@@ -34,9 +36,9 @@ func trimCopy(full []byte) ([]byte, error) {
 	if err := json.Unmarshal(full, &in); err != nil {
 		return nil, fmt.Errorf("reading the full extraction: %w", err)
 	}
-	out := copyFile{Source: in.Source, Commits: in.Commits, Extracted: in.Extracted, Date: dataDate(in.Source)}
+	out := rbac.CopyFile{Source: in.Source, Commits: in.Commits, Extracted: in.Extracted, Date: dataDate(in.Source)}
 	for _, r := range in.Roles {
-		t := copyRole{
+		t := rbac.CopyRole{
 			Name: r.Name, ID: r.ID,
 			Actions: nonNil(r.Actions), NotActions: nonNil(r.NotActions),
 			DataActions: nonNil(r.DataActions), NotDataActions: nonNil(r.NotDataActions),
@@ -116,32 +118,4 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// copyFile is the repository's copy of the role facts,
-// internal/rbac/data/builtin-roles.json, as the rbac package reads it.
-type copyFile struct {
-	Source    string            `json:"source"`
-	Commits   map[string]string `json:"commits"`
-	Extracted string            `json:"extracted"`
-	// Date is the day Azure listed the definitions.
-	Date  string     `json:"date"`
-	Roles []copyRole `json:"roles"`
-}
-
-// copyRole is one role definition of the copy.
-type copyRole struct {
-	Name           string   `json:"name"`
-	ID             string   `json:"id"`
-	Category       string   `json:"category,omitempty"`
-	Actions        []string `json:"actions"`
-	NotActions     []string `json:"notActions"`
-	DataActions    []string `json:"dataActions"`
-	NotDataActions []string `json:"notDataActions"`
-	// Conditioned lists the patterns granted only when an ABAC condition
-	// holds.
-	Conditioned []string `json:"conditioned,omitempty"`
-	// AssignableScopes lists where a role assignable only at some scopes
-	// (not at "/") may be assigned.
-	AssignableScopes []string `json:"assignableScopes,omitempty"`
 }
