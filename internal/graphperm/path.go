@@ -55,7 +55,7 @@ func normalize(raw string) []string {
 	if len(segs) > maxSegments {
 		return nil
 	}
-	segs = collapseDrivePath(segs)
+	segs = CollapseDrivePath(segs)
 	out := make([]string, len(segs))
 	for i, s := range segs {
 		out[i] = normalizeSegment(s)
@@ -63,11 +63,12 @@ func normalize(raw string) []string {
 	return out
 }
 
-// collapseDrivePath replaces the item path of drive path addressing, the
+// CollapseDrivePath replaces the item path of drive path addressing, the
 // segments after the first one that ends in a colon (root:), by one {id}:
 // segment up to the next segment that ends in a colon, or by {id} when none
-// does: root:/a/b/c.txt:/content -> root:/{id}:/content.
-func collapseDrivePath(segs []string) []string {
+// does: root:/a/b/c.txt:/content -> root:/{id}:/content. Requests' paths
+// and, in gen, the templates' sample paths are collapsed alike.
+func CollapseDrivePath(segs []string) []string {
 	for i, s := range segs {
 		if !strings.HasSuffix(s, ":") {
 			continue

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/azauthtrace/azauthtrace/internal/graphperm"
 )
 
 // TestGeneratedTableIsCurrent re-generates graphperm.dat from the trimmed
@@ -118,8 +120,8 @@ func TestCollapseDrivePath(t *testing.T) {
 		{"drives/{id}/root:/a/b", "drives/{id}/root:/{id}"},
 		{"users/{id}/messages", "users/{id}/messages"},
 	} {
-		if got := strings.Join(collapseDrivePath(strings.Split(tt[0], "/")), "/"); got != tt[1] {
-			t.Errorf("collapseDrivePath(%s) = %s; want %s", tt[0], got, tt[1])
+		if got := strings.Join(graphperm.CollapseDrivePath(strings.Split(tt[0], "/")), "/"); got != tt[1] {
+			t.Errorf("CollapseDrivePath(%s) = %s; want %s", tt[0], got, tt[1])
 		}
 	}
 }

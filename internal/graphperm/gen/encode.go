@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/azauthtrace/azauthtrace/internal/graphperm"
 )
 
 // header opens the compact table; the version changes with its format
@@ -101,7 +103,7 @@ func encodeTable(trimmed []byte) ([]byte, error) {
 				return nil, fmt.Errorf("trimmed map: %s: %w", p.Path, err)
 			}
 		}
-		n, err := root.insert(collapseDrivePath(strings.Split(p.Path[1:], "/")))
+		n, err := root.insert(graphperm.CollapseDrivePath(strings.Split(p.Path[1:], "/")))
 		if err != nil {
 			return nil, fmt.Errorf("trimmed map: %s: %w", p.Path, err)
 		}
@@ -312,29 +314,6 @@ func (n *tnode) write(segIndex map[string]int, put func(int)) {
 		prev = segIndex[s]
 		n.kids[s].write(segIndex, put)
 	}
-}
-
-// collapseDrivePath is the package's: it replaces a drive item path (the
-// segments after the first one that ends in a colon) by {id}: up to the
-// next segment that ends in a colon, or by {id} when none does, so that
-// a template's sample path is stored as a request's path is matched.
-func collapseDrivePath(segs []string) []string {
-	for i, s := range segs {
-		if !strings.HasSuffix(s, ":") {
-			continue
-		}
-		rest := segs[i+1:]
-		for j, r := range rest {
-			if strings.HasSuffix(r, ":") {
-				return append(append(segs[:i+1:i+1], "{id}:"), rest[j+1:]...)
-			}
-		}
-		if len(rest) > 0 {
-			return append(segs[:i+1:i+1], "{id}")
-		}
-		break
-	}
-	return segs
 }
 
 // Encode writes graphperm.dat from the trimmed map: the compact table
